@@ -1,0 +1,1 @@
+"""newsfacts: raw news articles in, a validated, versioned dataset out."""

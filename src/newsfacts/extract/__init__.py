@@ -1,0 +1,1 @@
+"""Turning raw records into clean articles: scraped text, HTML, records."""

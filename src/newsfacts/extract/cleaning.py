@@ -1,0 +1,92 @@
+"""The body cleaner: one pass that every input format's body goes through.
+
+Readers hand over a list of paragraphs. Whatever their origin (a JSON record's
+"clean" content, trafilatura's output, the block picked from a scraped page),
+bodies still carry photo captions and credits, "Advertisement" lines,
+newsletter promos and the headline repeated. This module removes those and
+normalises whitespace so that paragraphs are separated by one blank line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from newsfacts.extract.lines import is_boilerplate, is_credit, word_count
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, one kind of newline, no invisible characters, no runs of spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Non-empty lines of normalised text; a scrape's line breaks are block breaks."""
+    return [line for line in normalise_text(text).split("\n") if line]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+def _is_caption_copy(index: int, keys: list[str]) -> bool:
+    """A caption that repeats another paragraph, usually with a credit appended.
+
+    Pages show a photo captioned with a sentence of the article; the scrape then
+    holds the sentence twice, once with the photographer's name stuck to it.
+    The longer, earlier copy is the caption.
+    """
+    key = keys[index]
+    if len(key) < 20:
+        return False
+    for other_index, other in enumerate(keys):
+        if other_index == index or len(other) < 20:
+            continue
+        if key != other and key.startswith(other) and len(key) - len(other) <= 120:
+            return True
+        if key == other and index < other_index:
+            return True
+    return False
+
+
+_MAX_CAPTION_WORDS = 40
+
+
+def _is_captioned(index: int, paragraphs: list[str]) -> bool:
+    """A short paragraph right above a photo credit is that photo's caption."""
+    following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+    return (
+        bool(following)
+        and is_credit(following)
+        and not is_credit(paragraphs[index])
+        and word_count(paragraphs[index]) <= _MAX_CAPTION_WORDS
+    )
+
+
+def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
+    """Drop captions, credits, promos and repeated headlines from body paragraphs."""
+    paragraphs = [p for p in (normalise_text(p).replace("\n", " ").strip() for p in paragraphs) if p]
+    keys = [_key(p) for p in paragraphs]
+    title_key = _key(title) if title else None
+    kept = []
+    for index, paragraph in enumerate(paragraphs):
+        if title_key and keys[index] == title_key:
+            continue
+        if is_boilerplate(paragraph) or is_credit(paragraph):
+            continue
+        if _is_caption_copy(index, keys):
+            continue
+        if _is_captioned(index, paragraphs):
+            continue
+        kept.append(paragraph)
+    return kept
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,134 @@
+"""What a single line of page text looks like: prose, boilerplate, a credit, a byline.
+
+A text-only scrape keeps no markup, so everything we know about a line comes
+from its words and punctuation. These predicates are shared by the scraped-page
+extractor (which decides where the article is) and the body cleaner (which
+removes leftovers from bodies of every input format).
+"""
+
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+# Scripts written without spaces: every two characters count as a word, so
+# that a Japanese or Chinese paragraph weighs like an English one.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f]")
+
+# A paragraph of prose ends like a sentence, possibly followed by closing quotes.
+_SENTENCE_END = re.compile(r"[.!?…;:。！？][\"'”’»)\]]*$|[\"”’»][.!?…]?$")
+
+# Page furniture that can interrupt an article's flow (ads, share buttons,
+# "continue reading"): costly, but an article may resume after it.
+_FURNITURE = re.compile(
+    r"""(?ix)
+    ^(advertisement|advertising|sponsored(\ content)?|skip\ to\ (main\ )?content|
+      continue\ reading(\ the\ main\ story)?|story\ continues\ below(\ advertisement)?|
+      share(\ this)?(\ (article|story|page|on\ \w+))?|print|email|e-mail|comments?|
+      sign\ (in|up)|log\ ?in|log\ out|subscribe(\ now)?|menu|search|close|home|
+      next|previous|back\ to\ top|play|video|listen|read\ more|see\ also|
+      related(\ (articles?|stories|content|coverage|topics|posts|news|links))?)\W*$
+    |\b(cookie\ (policy|settings)|privacy\ (policy|notice)|
+       terms\ of\ (use|service)|sign\ up\ for\ (our|the)\ .{0,40}newsletter|
+       (subscribe|sign\ up)\ to\ (our|the)\ .{0,30}newsletter|
+       newsletter\ sign[\ -]?up|click\ here\ to|download\ (our|the)\ app|
+       follow\ us\ on|like\ us\ on\ facebook|support\ (our|independent)\ journalism|
+       (make|making)\ a\ donation|contribute\ today|become\ a\ (member|subscriber)|
+       we\ use\ cookies|your\ browser\ does\ not\ support)\b
+    """
+)
+
+# Headings that open a new section of the page after the article: teasers,
+# tag lists, comments, the footer. An article does not continue past them.
+_SECTION_BREAK = re.compile(
+    r"""(?ix)
+    ^(more\ (stories|news|articles)|
+      recommended(\ (for\ you|stories|articles|reading))?|
+      most\ (read|popular|viewed|shared|recent)|trending(\ (now|stories))?|popular\ now|
+      you\ (may|might)\ also\ (like|be\ interested\ in)|more\ from\ .{1,40}|
+      (leave\ a|post\ a|add\ a)\ comment|\d*\ ?comments?|join\ the\ (conversation|discussion)|
+      about\ (us|the\ author)|(share|follow)\ us|latest\ (news|stories|articles)|
+      what\ to\ read\ next|top\ stories|editor'?s\ picks)\W*$
+    |\b(all\ rights\ reserved)\b|^(©|copyright\b)
+    |^\d+\ (responses?|replies|thoughts|comments)\b
+    |\b(said|says|wrote|commented|writes)\ ?:$
+    """
+)
+
+# Prose that is about the website rather than the news: cookie banners,
+# consent dialogs, script warnings, comment rules.
+_SITE_PROSE = re.compile(
+    r"""(?ix)\b(cookies?|this\ (web)?site|our\ (web)?site|javascript|your\ browser|
+       privacy\ (policy|settings|overview)|personal\ data|consent|opt[\ -]out|
+       terms\ (and|&)\ conditions|log\ in\ to\ (comment|reply)|
+       newsletter|unsubscribe|ad\ ?blocker)\b"""
+)
+
+
+def is_site_prose(text: str) -> bool:
+    """Sentences about the website itself; two such words make the case."""
+    return len(_SITE_PROSE.findall(text)) >= 2
+
+
+# Photo and video credits: "Photo: Jane Doe, AP", "(Getty Images)", "Jane Doe/AP",
+# "Credit... Doug Mills/The New York Times", "Image 1 of 23".
+_CREDIT = re.compile(
+    r"""(?ix)
+    ^\(?(photo|image|picture|video|illustration|graphic|credit|source|foto)s?
+        (\ credit)?\s*(:|\.\.\.|…|by\b)
+    |^image\ \d+\ of\ /?\s*\d+$
+    |\b(getty\ images|shutterstock|istock(photo)?|afp\ via\ getty|ap\ photo|
+        reuters/|/\ ?reuters|/\ ?ap|/\ ?afp|/\ ?tass|/\ ?epa|/\ ?getty)\W*$
+    |(credit|photo|image)\s*(:|\.\.\.|…)\s*[A-Z][^.!?]{0,80}$
+    """
+)
+
+# "By Jane Doe", "Written by", "Words by", and the common non-English forms.
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|written by|words by|reporting by|story by|von|por|par|di|door|av)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def word_count(text: str) -> int:
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(WORD.findall(text))
+    spaced = len(WORD.findall(_UNSPACED.sub(" ", text)))
+    return spaced + (unspaced + 1) // 2
+
+
+def ends_like_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+def is_boilerplate(text: str) -> bool:
+    stripped = text.strip()
+    return bool(_FURNITURE.search(stripped) or _SECTION_BREAK.search(stripped))
+
+
+def is_section_break(text: str) -> bool:
+    return bool(_SECTION_BREAK.search(text.strip()))
+
+
+def is_credit(text: str) -> bool:
+    stripped = text.strip()
+    return word_count(stripped) <= 25 and bool(_CREDIT.search(stripped))
+
+
+def byline_names_part(text: str) -> str | None:
+    """The names part of a byline line ("By AFP" -> "AFP"), or None."""
+    stripped = text.strip()
+    match = _BYLINE_PREFIX.match(stripped)
+    if not match or word_count(stripped) > 14:
+        return None
+    return stripped[match.end() :].strip()
+
+
+def is_title_case(text: str) -> bool:
+    """Most words capitalised, as in headlines and menu entries."""
+    words = WORD.findall(text)
+    if not words:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.6
