@@ -12,7 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsfacts.extract.lines import is_boilerplate, is_credit, word_count
+from newsfacts.extract.lines import (
+    is_boilerplate,
+    is_caption,
+    is_credit,
+    is_labelled_credit,
+    word_count,
+)
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -59,14 +65,21 @@ _MAX_CAPTION_WORDS = 40
 
 
 def _is_captioned(index: int, paragraphs: list[str]) -> bool:
-    """A short paragraph right above a photo credit is that photo's caption."""
+    """A short paragraph right above a labelled credit ("Photo: ...") is that
+    photo's caption. A bare "Jane Doe/AP" line often stands alone, so it
+    does not make the paragraph above it a caption."""
     following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
     return (
         bool(following)
-        and is_credit(following)
+        and is_labelled_credit(following)
         and not is_credit(paragraphs[index])
         and word_count(paragraphs[index]) <= _MAX_CAPTION_WORDS
     )
+
+
+def _repeats_title(key: str, title_key: str) -> bool:
+    """The headline again, alone or behind a credit ("AP Photos <headline>")."""
+    return key == title_key or (key.endswith(title_key) and len(key) - len(title_key) <= 30)
 
 
 def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
@@ -76,9 +89,9 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
     title_key = _key(title) if title else None
     kept = []
     for index, paragraph in enumerate(paragraphs):
-        if title_key and keys[index] == title_key:
+        if title_key and _repeats_title(keys[index], title_key):
             continue
-        if is_boilerplate(paragraph) or is_credit(paragraph):
+        if is_boilerplate(paragraph) or is_credit(paragraph) or is_caption(paragraph):
             continue
         if _is_caption_copy(index, keys):
             continue

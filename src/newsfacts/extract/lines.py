@@ -111,9 +111,38 @@ def is_section_break(text: str) -> bool:
     return bool(_SECTION_BREAK.search(text.strip()))
 
 
+_AGENCIES = r"(?:AP|AFP|Reuters|Getty\ Images|EPA|TASS|Bloomberg|Invision|Shutterstock|Pool|UPI|Xinhua|NurPhoto|SIPA|Alamy)"
+# A caption glued to its credit, as record datasets keep them:
+# "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
+# "... said. | Jane Doe/AP Photo", "Enlarge this image toggle caption ...".
+_CAPTION = re.compile(
+    rf"""(?x)
+    ^(?:[A-Z][\w.'’-]*\ ){{0,3}}[A-Z][\w.'’-]*\ ?/\ ?(?:[\w.'’-]+\ ?/\ ?)*{_AGENCIES}(?:\ Photo|\ Images)?\b
+    |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
+    |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
+    |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
+    """,
+    re.IGNORECASE,
+)
+# Credits that announce themselves; a short line right above one is its caption.
+_LABELLED_CREDIT = re.compile(r"(?i)^\(?(photo|image|picture|credit|foto)s?(\ credit)?\s*(:|by\b)")
+_MAX_CAPTION_WORDS = 70
+
+
 def is_credit(text: str) -> bool:
     stripped = text.strip()
     return word_count(stripped) <= 25 and bool(_CREDIT.search(stripped))
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption with its credit attached, or a caption widget's text."""
+    stripped = text.strip()
+    return word_count(stripped) <= _MAX_CAPTION_WORDS and bool(_CAPTION.search(stripped))
+
+
+def is_labelled_credit(text: str) -> bool:
+    stripped = text.strip()
+    return word_count(stripped) <= 25 and bool(_LABELLED_CREDIT.search(stripped))
 
 
 def byline_names_part(text: str) -> str | None:

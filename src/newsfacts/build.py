@@ -1,0 +1,244 @@
+"""The build: read → extract → fold duplicates → validate → write → validate → publish.
+
+``build()`` is the library entry point behind ``newsfacts build``. Bad input
+never stops it: each failure becomes a ``rejects`` row and the report counts
+it. The package is written to a staging folder, validated with frictionless,
+and only then moved into place, so a failed build leaves the previous package
+as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from newsfacts import package
+from newsfacts.extract.article import to_article_row
+from newsfacts.ingest import FileReading, discover, read_source
+from newsfacts.records import BuildError, Reject, SourceFile
+from newsfacts.schemas import all_schemas, load_schema
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the summary screen and for callers of ``build()``."""
+
+    out: Path
+    files: int = 0
+    records: int = 0
+    articles: int = 0
+    duplicates: int = 0
+    rejects: int = 0
+    reject_reasons: Counter = field(default_factory=Counter)
+    table_rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    file_rejects: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        """Every record read is an article, a folded duplicate or a record reject;
+        every file that gave no record is a file reject."""
+        record_rejects = self.rejects - self.file_rejects
+        return self.records == self.articles + self.duplicates + record_rejects
+
+
+def sample_dir() -> Path:
+    """The sample inputs shipped inside the package (text written by the project)."""
+    return Path(str(resources.files("newsfacts") / "sample" / "articles"))
+
+
+def _read_all(sources: list[SourceFile], progress: Callable[[SourceFile], None] | None):
+    readings: list[FileReading] = []
+    for source in sources:
+        try:
+            readings.append(read_source(source))
+        except OSError as error:
+            reading = FileReading(source, "unknown", "0" * 64, 0)
+            reading.rejects.append(Reject(source.source_path, None, "unreadable", f"cannot read the file: {error}"))
+            readings.append(reading)
+        if progress:
+            progress(source)
+    return readings
+
+
+def _extract(reading: FileReading) -> tuple[list[dict], list[Reject]]:
+    rows, rejects = [], []
+    for record in reading.records:
+        try:
+            result = to_article_row(record)
+        except Exception as error:  # noqa: BLE001 — one bad record must not stop a build
+            result = Reject(
+                record.source_path, record.source_key, "unreadable",
+                f"extraction failed: {type(error).__name__}: {error}",
+            )
+        (rejects if isinstance(result, Reject) else rows).append(result)
+    return rows, rejects
+
+
+def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """One row per article; the other copies become ``duplicates`` rows.
+
+    The copy kept is the first by (source_path, source_key), whatever the
+    order inputs were read in, so the result does not depend on input order.
+    """
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["article_id"], []).append(row)
+    articles, duplicates = [], []
+    for article_id, copies in groups.items():
+        copies.sort(key=lambda r: (r["source_path"], r["source_key"] or ""))
+        if len({c["content_hash"] for c in copies}) > 1:
+            raise BuildError(f"two different articles share the id {article_id}")
+        kept = dict(copies[0], duplicate_count=len(copies) - 1)
+        articles.append(kept)
+        duplicates.extend(
+            {"article_id": article_id, "source_path": c["source_path"], "source_key": c["source_key"]}
+            for c in copies[1:]
+        )
+    return articles, duplicates
+
+
+def _source_rows(readings, records_by_path, articles, duplicates, rejects) -> list[dict]:
+    kept = Counter(a["source_path"] for a in articles)
+    folded = Counter(d["source_path"] for d in duplicates)
+    rejected = Counter(r.source_path for r in rejects)
+    return [
+        {
+            "source_path": reading.source.source_path,
+            "input_name": reading.source.input_name,
+            "source_format": reading.format,
+            "bytes": reading.size,
+            "sha256": reading.sha256,
+            "records": records_by_path[reading.source.source_path],
+            "articles": kept[reading.source.source_path],
+            "duplicates": folded[reading.source.source_path],
+            "rejects": rejected[reading.source.source_path],
+        }
+        for reading in readings
+    ]
+
+
+def _package_sources(readings: list[FileReading]) -> list[dict]:
+    """One entry per INPUT: its name, file count and a hash over its files' hashes."""
+    by_input: dict[str, list[FileReading]] = {}
+    for reading in readings:
+        by_input.setdefault(reading.source.input_name, []).append(reading)
+    sources = []
+    for name, group in sorted(by_input.items()):
+        digest = hashlib.sha256()
+        for reading in sorted(group, key=lambda r: r.source.source_path):
+            digest.update(f"{reading.source.source_path}\0{reading.sha256}\n".encode())
+        sources.append({"title": name, "path": name, "hash": f"sha256:{digest.hexdigest()}", "newsfacts:files": len(group)})
+    return sources
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    backup = out.with_name(f".{out.name}.previous")
+    if backup.exists():
+        shutil.rmtree(backup)
+    if out.exists():
+        os.replace(out, backup)
+    os.replace(staging, out)
+    if backup.exists():
+        shutil.rmtree(backup)
+
+
+def build(
+    inputs: Iterable[str | Path] | None = None,
+    out: str | Path = "datapackage",
+    *,
+    strict: bool = False,
+    progress: Callable[[SourceFile], None] | None = None,
+    on_sources: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Build the data package in ``out`` from files and folders in ``inputs``.
+
+    With no inputs, builds the sample that ships with the package. Returns a
+    ``BuildReport``; raises ``BuildError`` (with a one-line message) when no
+    valid package can be written, leaving any previous package in ``out`` as it was.
+    """
+    started = time.perf_counter()
+    inputs = list(inputs or []) or [sample_dir()]
+    out = Path(out)
+    sources = discover(inputs)
+    if on_sources:
+        on_sources(len(sources))
+    readings = _read_all(sources, progress)
+
+    rows, rejects = [], []
+    records_by_path: dict[str, int] = {}
+    file_rejects = 0
+    for reading in readings:
+        rejects.extend(reading.rejects)
+        records_by_path[reading.source.source_path] = len(reading.records) + sum(
+            1 for r in reading.rejects if r.source_key is not None
+        )
+        file_rejects += sum(1 for r in reading.rejects if r.source_key is None)
+        extracted, failed = _extract(reading)
+        rows.extend(extracted)
+        rejects.extend(failed)
+
+    articles, duplicates = fold_duplicates(rows)
+    articles, invalid = package.validate_rows(load_schema("articles"), articles)
+    rejects.extend(
+        Reject(row["source_path"], row["source_key"], "invalid_row", f"the article failed validation: {message}")
+        for row, message in invalid
+    )
+    if strict and rejects:
+        first = sorted(rejects, key=lambda r: (r.source_path, r.source_key or ""))[0]
+        raise BuildError(
+            f"--strict: {len(rejects)} input(s) rejected, first {first.source_path}: {first.reason} ({first.detail})"
+        )
+
+    tables = {
+        "articles": articles,
+        "duplicates": duplicates,
+        "entities": [],
+        "mentions": [],
+        "facts": [],
+        "rejects": [r.as_row() for r in rejects],
+        "sources": _source_rows(readings, records_by_path, articles, duplicates, rejects),
+    }
+    report = BuildReport(out=out, files=len(sources), records=sum(records_by_path.values()), articles=len(articles),
+                         duplicates=len(duplicates), rejects=len(rejects), file_rejects=file_rejects,
+                         reject_reasons=Counter(r.reason for r in rejects))
+    _write(tables, readings, out, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(tables: dict[str, list[dict]], readings, out: Path, report: BuildReport) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "data").mkdir(parents=True)
+    try:
+        stats = {}
+        for schema in all_schemas():
+            rows = package.sort_rows(schema, tables[schema.name])
+            good, bad = package.validate_rows(schema, rows)
+            if bad:
+                raise BuildError(f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}")
+            stats[schema.name] = package.write_table(schema, good, staging / "data")
+            report.table_rows[schema.name] = len(good)
+        package.write_descriptor(package.package_descriptor(stats, _package_sources(readings)), staging)
+        errors = package.validate_package(staging)
+        if errors:
+            raise BuildError(f"the package fails frictionless validation: {errors[0]}")
+        _swap_into_place(staging, out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def validate(path: str | Path) -> list[str]:
+    """Re-validate a written data package; the list of errors, empty if valid."""
+    return package.validate_package(Path(path))

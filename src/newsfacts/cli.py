@@ -1,0 +1,94 @@
+"""The ``newsfacts`` command: a thin layer of click over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from newsfacts.__about__ import __version__
+from newsfacts.build import BuildReport, build, validate
+from newsfacts.records import BuildError
+
+
+@click.group()
+@click.version_option(__version__, prog_name="newsfacts")
+def cli() -> None:
+    """newsfacts: turn raw news articles into a validated, versioned data package."""
+
+
+@cli.command("build")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out", "-o", default="datapackage", show_default=True, type=click.Path(path_type=Path),
+    help="Folder to write the data package to (datapackage.json and data/). "
+    "It is replaced only when the new package is valid.",
+)
+@click.option("--strict", is_flag=True, help="Fail the build if any input is rejected.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
+def build_command(inputs: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+    """Build a data package from INPUTS: files or folders (searched recursively).
+
+    Each file's format is detected from its content: scraped page text or plain
+    article text (.txt), HTML pages (.html, .htm, optionally .gz), JSON and JSON
+    Lines records (.json, .jsonl, optionally .gz). Inputs that cannot become an
+    article are listed in the rejects table with a reason.
+
+    With no INPUTS, builds the small sample that ships with newsfacts.
+    """
+    console = Console(stderr=True, quiet=quiet)
+    if not inputs:
+        console.print("No inputs given: building the sample that ships with newsfacts.")
+    try:
+        with Progress(
+            TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=console, transient=True, disable=quiet,
+        ) as bar:
+            task = bar.add_task("read", total=None)
+            report = build(
+                inputs, out, strict=strict,
+                on_sources=lambda n: bar.update(task, total=n),
+                progress=lambda _source: bar.advance(task),
+            )
+    except BuildError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    _print_summary(report)
+
+
+def _print_summary(report: BuildReport) -> None:
+    console = Console()
+    table = Table(title=f"newsfacts build → {report.out}", show_header=False, box=None)
+    table.add_row("input files", str(report.files))
+    table.add_row("records read", str(report.records))
+    table.add_row("articles", str(report.articles))
+    table.add_row("duplicates folded", str(report.duplicates))
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(report.reject_reasons.items()))
+    table.add_row("rejects", f"{report.rejects}" + (f" ({reasons})" if reasons else ""))
+    table.add_row(
+        "accounted for",
+        f"{report.records} records = {report.articles} articles + {report.duplicates} duplicates"
+        f" + {report.rejects - report.file_rejects} record rejects; {report.file_rejects} files rejected whole",
+    )
+    table.add_row("tables", ", ".join(f"{name} {rows}" for name, rows in report.table_rows.items()))
+    table.add_row("time", f"{report.seconds:.1f} s")
+    console.print(table)
+    console.print(f"Valid data package written: {report.out / 'datapackage.json'}")
+
+
+@cli.command("validate")
+@click.argument("path", default="datapackage", type=click.Path(path_type=Path))
+def validate_command(path: Path) -> None:
+    """Validate the data package in PATH (a folder or its datapackage.json) with frictionless."""
+    folder = path.parent if path.name == "datapackage.json" else path
+    errors = validate(folder)
+    if errors:
+        for error in errors:
+            click.echo(error, err=True)
+        click.echo(f"Error: {folder} is not a valid data package ({len(errors)} problem(s) shown)", err=True)
+        sys.exit(1)
+    click.echo(f"{folder / 'datapackage.json'} is valid")

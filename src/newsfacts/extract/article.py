@@ -1,0 +1,84 @@
+"""From a raw record to an ``articles`` row: extract, normalise, identify.
+
+One function per input format produces the same fields; ``to_article_row``
+then applies what every article gets — NFC text, paragraph layout, language,
+word count, content hash and the stable ``article_id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import py3langid
+
+from newsfacts.extract.cleaning import clean_paragraphs, join_paragraphs, normalise_text, split_paragraphs
+from newsfacts.extract.html import extract_html
+from newsfacts.extract.lines import WORD, word_count
+from newsfacts.extract.record import extract_record
+from newsfacts.extract.scraped import ScrapedArticle, extract_scraped
+from newsfacts.records import RawRecord, Reject
+
+
+def _plain(text: str) -> ScrapedArticle:
+    """Plain article text: the headline on the first line, then the body."""
+    lines = split_paragraphs(text)
+    return ScrapedArticle(title=lines[0], paragraphs=clean_paragraphs(lines[1:], title=lines[0]))
+
+
+def extract_fields(record: RawRecord):
+    """The format-specific extraction: title, authors, date, publisher, tags, paragraphs."""
+    if record.format == "json":
+        return extract_record(record.fields)
+    if record.format == "html":
+        return extract_html(record.text or "")
+    if record.format == "plain_text":
+        return _plain(record.text or "")
+    return extract_scraped(record.text or "")
+
+
+def content_hash(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
+
+
+def detect_language(body: str) -> str:
+    code, _ = py3langid.classify(body[:5000])
+    return code
+
+
+def _clean_optional(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = normalise_text(str(value)).replace("\n", " ").strip()
+    return value or None
+
+
+def to_article_row(record: RawRecord) -> dict | Reject:
+    """An ``articles`` row, or a ``Reject`` saying why there is no article."""
+    fields = extract_fields(record)
+    body = join_paragraphs(fields.paragraphs)
+    title = _clean_optional(fields.title)
+    if not body or not WORD.search(body):
+        return Reject(record.source_path, record.source_key, "no_article", "no article body was found")
+    if not title:
+        return Reject(record.source_path, record.source_key, "no_title", "an article body but no title was found")
+    digest = content_hash(title, body)
+    published = fields.published_date
+    return {
+        "article_id": digest[:16],
+        "source_path": record.source_path,
+        "source_key": record.source_key,
+        "source_format": record.format,
+        "publisher": _clean_optional(fields.publisher),
+        "url": _clean_optional(getattr(fields, "url", None)),
+        "title": title,
+        "authors": [a for a in (_clean_optional(x) for x in fields.authors) if a],
+        "published_date": dt.date.fromisoformat(published) if published else None,
+        "language": detect_language(body),
+        "tags": [t for t in (_clean_optional(x) for x in fields.tags) if t],
+        "body": body,
+        "word_count": word_count(body),
+        "content_hash": digest,
+        "source_sha256": record.source_sha256,
+        "duplicate_count": 0,
+    }

@@ -1,0 +1,136 @@
+"""Articles from HTML pages: trafilatura for the body, page markup for metadata.
+
+trafilatura is the measured best body extractor on our benchmark
+(``benchmarks/extraction.py``). For metadata we first read what the page
+declares about itself — schema.org JSON-LD, Open Graph and article meta tags,
+the visible <h1> — and fall back to trafilatura's guesses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import html as lxml_html
+
+from newsfacts.extract import metadata
+from newsfacts.extract.cleaning import clean_paragraphs, normalise_text
+
+_ARTICLE_TYPES = re.compile(r"(?i)(news)?article|blogposting|report|reportagenewsarticle")
+
+
+@dataclass
+class HtmlArticle:
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_date: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
+def _json_ld_objects(tree) -> list[dict]:
+    objects: list[dict] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content().strip() or "null")
+        except (json.JSONDecodeError, ValueError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                objects.append(item)
+                stack.extend(v for k, v in item.items() if k == "@graph")
+    return objects
+
+
+def _article_ld(tree) -> dict:
+    for item in _json_ld_objects(tree):
+        kinds = item.get("@type", "")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(isinstance(k, str) and _ARTICLE_TYPES.fullmatch(k) for k in kinds):
+            return item
+    return {}
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _meta(tree, *keys: str) -> str | None:
+    for key in keys:
+        for attribute in ("property", "name", "itemprop"):
+            values = tree.xpath(f'//meta[@{attribute}="{key}"]/@content')
+            if values and values[0].strip():
+                return values[0].strip()
+    return None
+
+
+def _visible_headline(tree, declared: list[str]) -> str | None:
+    """The <h1> a reader sees, preferring one that agrees with the declared title."""
+    headings = [normalise_text(h.text_content()).replace("\n", " ").strip() for h in tree.xpath("//h1")]
+    headings = [h for h in headings if 2 <= len(h.split()) <= 40]
+    for heading in headings:
+        for title in declared:
+            if title and (heading.casefold() in title.casefold() or title.casefold() in heading.casefold()):
+                return heading
+    return headings[0] if len(headings) == 1 else None
+
+
+def extract_html(page: str, url: str | None = None) -> HtmlArticle:
+    document = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, favor_precision=True, include_comments=False
+    )
+    article = HtmlArticle()
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        tree = None
+    ld = _article_ld(tree) if tree is not None else {}
+    traf = document if document is not None else None
+
+    declared = [ld.get("headline"), _meta(tree, "og:title") if tree is not None else None,
+                traf.title if traf else None]
+    declared = [d for d in declared if isinstance(d, str)]
+    headline = _visible_headline(tree, declared) if tree is not None else None
+    article.title = headline or (declared[0] if declared else None)
+
+    authors = _names(ld.get("author"))
+    if not authors and tree is not None:
+        authors = [a for a in [_meta(tree, "author", "article:author", "byl", "parsely-author")] if a and not a.startswith("http")]
+    if not authors and traf and traf.author:
+        authors = traf.author.split(";")
+    article.authors = metadata.split_authors(authors)
+
+    date_text = ld.get("datePublished") or (
+        _meta(tree, "article:published_time", "datePublished", "pubdate", "date", "dc.date")
+        if tree is not None else None
+    )
+    article.published_date = metadata.parse_date(date_text if isinstance(date_text, str) else None) or (
+        traf.date if traf and traf.date else None
+    )
+
+    publisher = _names(ld.get("publisher"))
+    article.publisher = (
+        (_meta(tree, "og:site_name") if tree is not None else None)
+        or (publisher[0] if publisher else None)
+        or (traf.sitename if traf else None)
+    )
+    article.url = (traf.url if traf and traf.url else None) or url
+    if traf and traf.tags:
+        article.tags = [t.strip() for t in traf.tags.split(",") if t.strip()] if isinstance(traf.tags, str) else list(traf.tags)
+    body = traf.text if traf and traf.text else ""
+    article.paragraphs = clean_paragraphs(body.split("\n"), title=article.title)
+    return article

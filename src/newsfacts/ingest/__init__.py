@@ -1,0 +1,104 @@
+"""Readers: one per input format, all yielding ``RawRecord``s with provenance.
+
+``discover`` walks the INPUTs; ``read_source`` detects a file's format from its
+content (the extension is only a hint) and hands it to the reader for that
+format: ``text`` (scraped page text and plain article text), ``html`` and
+``json_records`` (JSON and JSON Lines). Anything else becomes a ``Reject``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsfacts.ingest import html, json_records, text
+from newsfacts.ingest.decoding import GZIP_MAGIC, DecodeFailure, read_bytes
+from newsfacts.records import BuildError, RawRecord, Reject, SourceFile
+
+_JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+@dataclass
+class FileReading:
+    """What one input file gave: its format, checksum, records and rejects."""
+
+    source: SourceFile
+    format: str
+    sha256: str
+    size: int
+    records: list[RawRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
+    """Every file under the INPUTs (folders searched recursively), in a stable order.
+
+    Hidden files and folders (".git", ".DS_Store") are skipped: they are not
+    articles and would only fill the rejects table.
+    """
+    found: list[SourceFile] = []
+    for given in inputs:
+        root = Path(given)
+        if not root.exists():
+            raise BuildError(f"input not found: {given}")
+        if root.is_file():
+            found.append(SourceFile(root, root.name, root.name))
+            continue
+        name = root.resolve().name
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                found.append(SourceFile(path, relative.as_posix(), name))
+    return sorted(found, key=lambda s: (s.input_name, s.source_path))
+
+
+def _logical_suffix(path: Path) -> tuple[str, bool]:
+    suffixes = [s.lower() for s in path.suffixes]
+    gzipped = bool(suffixes) and suffixes[-1] == ".gz"
+    if gzipped:
+        suffixes = suffixes[:-1]
+    return (suffixes[-1] if suffixes else ""), gzipped
+
+
+def detect_format(content: str, suffix: str) -> str:
+    """"json", "html" or "text", from what the content looks like."""
+    head = content.lstrip()[:2048].lower()
+    if head.startswith(("{", "[")):
+        return "json"
+    if suffix in _JSON_SUFFIXES:
+        return "json"
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or (
+        "<html" in head or "<body" in head or "<head" in head
+    ):
+        return "html"
+    if suffix in _HTML_SUFFIXES and "<" in head and ">" in head:
+        return "html"
+    return "text"
+
+
+def read_source(source: SourceFile) -> FileReading:
+    raw = source.path.read_bytes()
+    sha256 = hashlib.sha256(raw).hexdigest()
+    suffix, gzipped = _logical_suffix(source.path)
+    gzipped = gzipped or raw.startswith(GZIP_MAGIC)
+    reading = FileReading(source, "unknown", sha256, len(raw))
+    try:
+        content = read_bytes(raw, gzipped)
+    except DecodeFailure as failure:
+        reading.rejects.append(Reject(source.source_path, None, failure.reason, failure.detail))
+        return reading
+    kind = detect_format(content, suffix)
+    if kind == "json":
+        reading.format = "json"
+        reading.records, reading.rejects = json_records.read(content, source.source_path, sha256)
+    elif kind == "html":
+        reading.format = "html"
+        reading.records = [html.read(content, source.source_path, sha256)]
+    else:
+        record = text.read(content, source.source_path, sha256)
+        reading.format = record.format
+        reading.records = [record]
+    return reading

@@ -1,0 +1,158 @@
+"""Writing and validating the data package: Parquet + CSV + datapackage.json.
+
+Everything written here is deterministic: rows are sorted by primary key,
+Parquet files carry no timestamps, CSV uses one fixed dialect, JSON is written
+with sorted keys. Rebuilding the same inputs gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+import pyarrow
+import pyarrow.parquet as pq
+
+from newsfacts.__about__ import __version__
+from newsfacts.records import BuildError
+from newsfacts.schemas import TableSchema, all_schemas, load_schema
+
+PACKAGE_NAME = "newsfacts"
+LICENSE = {
+    "name": "CC0-1.0",
+    "path": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "title": "Derived data and metadata: CC0 1.0. Article texts remain the copyright of their publishers.",
+}
+
+
+def sort_rows(schema: TableSchema, rows: list[dict]) -> list[dict]:
+    """Rows in a stable order: by primary key, else by every column as text."""
+    key_fields = schema.primary_key or schema.field_names
+    return sorted(rows, key=lambda row: tuple(_sort_value(row.get(f)) for f in key_fields))
+
+
+def _sort_value(value) -> tuple:
+    return (value is not None, "" if value is None else str(value))
+
+
+def validate_rows(schema: TableSchema, rows: list[dict]) -> tuple[list[dict], list[tuple[dict, str]]]:
+    """Rows that pass the pandera schema, and (row, message) for those that fail."""
+    if not rows:
+        return rows, []
+    frame = pd.DataFrame.from_records(rows, columns=schema.field_names)
+    for field in schema.fields:
+        if field["type"] == "integer":
+            frame[field["name"]] = frame[field["name"]].astype("Int64")
+        elif field["type"] == "number":
+            frame[field["name"]] = frame[field["name"]].astype("Float64")
+    try:
+        schema.pandera_schema().validate(frame, lazy=True)
+        return rows, []
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        bad: dict[int, list[str]] = {}
+        for _, case in cases.iterrows():
+            index = case.get("index")
+            if index is None or pd.isna(index):
+                raise BuildError(f"{schema.name}: {case['check']} failed on column {case['column']}") from errors
+            bad.setdefault(int(index), []).append(f"{case['column']}: {case['check']}")
+        good = [row for i, row in enumerate(rows) if i not in bad]
+        failed = [(rows[i], "; ".join(sorted(set(msgs)))) for i, msgs in sorted(bad.items())]
+        return good, failed
+
+
+def _csv_value(field: dict, value) -> str:
+    if value is None:
+        return ""
+    if field["type"] == "array":
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_table(schema: TableSchema, rows: list[dict], data_dir: Path) -> dict:
+    """Write ``<name>.parquet`` and ``<name>.csv``; return their checksums."""
+    table = pyarrow.Table.from_pylist(rows, schema=schema.arrow_schema())
+    parquet_path = data_dir / f"{schema.name}.parquet"
+    pq.write_table(
+        table, parquet_path, compression="zstd", row_group_size=50_000, write_statistics=True
+    )
+    csv_path = data_dir / f"{schema.name}.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(schema.field_names)
+        for row in rows:
+            writer.writerow([_csv_value(f, row.get(f["name"])) for f in schema.fields])
+    return {"csv": _sha256(csv_path), "parquet": _sha256(parquet_path), "rows": len(rows)}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def package_descriptor(table_stats: dict[str, dict], sources: list[dict]) -> dict:
+    resources = []
+    for schema in all_schemas():
+        stats = table_stats[schema.name]
+        resources.append(
+            {
+                "name": schema.name,
+                "title": schema.descriptor.get("title", schema.name),
+                "description": schema.descriptor.get("description", ""),
+                "path": f"data/{schema.name}.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "hash": f"sha256:{stats['csv']}",
+                "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
+                "schema": schema.frictionless_schema(),
+                "newsfacts:rows": stats["rows"],
+                "newsfacts:parquet": {"path": f"data/{schema.name}.parquet", "hash": f"sha256:{stats['parquet']}"},
+            }
+        )
+    return {
+        "profile": "data-package",
+        "name": PACKAGE_NAME,
+        "title": "newsfacts: articles, entities, mentions and facts extracted from news",
+        "version": __version__,
+        "licenses": [LICENSE],
+        "sources": sources,
+        "newsfacts:generator": f"newsfacts {__version__}",
+        "resources": resources,
+    }
+
+
+def write_descriptor(descriptor: dict, out: Path) -> None:
+    text = json.dumps(descriptor, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (out / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def validate_package(out: Path) -> list[str]:
+    """Frictionless validation of a written package; the list of errors, empty if valid."""
+    from frictionless import Package
+
+    descriptor = out / "datapackage.json"
+    if not descriptor.exists():
+        return [f"no datapackage.json in {out}"]
+    report = Package(str(descriptor)).validate()
+    if report.valid:
+        return []
+    errors = []
+    for task in report.tasks:
+        for error in task.errors[:20]:
+            errors.append(f"{task.name}: {error.message}")
+    for error in report.errors[:20]:
+        errors.append(error.message)
+    return errors or ["the package is not valid"]
+
+
+def rejects_schema() -> TableSchema:
+    return load_schema("rejects")
