@@ -89,6 +89,42 @@ def _visible_headline(tree, declared: list[str]) -> str | None:
     return headings[0] if len(headings) == 1 else None
 
 
+_UTC = re.compile(r"(Z|[+-]00:?00)$")
+_DOMAIN_LIKE = re.compile(r"(?i)^(https?://|www\.)|^[\w-]+(\.[\w-]+)+/?$")
+
+
+def _published_date(tree, ld: dict) -> str | None:
+    """The publication date as the publisher's own clock gives it.
+
+    A timestamp in UTC can fall on the next day for a US evening story; a
+    timestamp with the site's local offset, or a bare date, is preferred.
+    """
+    candidates = [ld.get("datePublished")]
+    if tree is not None:
+        candidates.append(_meta(tree, "article:published_time", "datePublished", "pubdate",
+                                "publishdate", "date", "dc.date", "DC.date.issued"))
+        candidates.extend(tree.xpath("//time[@datetime][1]/@datetime")[:1])
+    candidates = [c.strip() for c in candidates if isinstance(c, str) and metadata.parse_date(c)]
+    local = [c for c in candidates if not _UTC.search(c)]
+    chosen = (local or candidates or [None])[0]
+    return metadata.parse_date(chosen)
+
+
+def _publisher(tree, ld: dict, fallback: str | None) -> str | None:
+    """The publication's name: schema.org publisher, then og:site_name without
+    its tagline; a bare domain only when nothing better is declared."""
+    candidates = _names(ld.get("publisher"))
+    if tree is not None:
+        site_name = _meta(tree, "og:site_name", "application-name")
+        if site_name:
+            candidates.append(re.split(r"\s+[|–—-]\s+", site_name)[0])
+    if fallback:
+        candidates.append(re.split(r"\s+[|–—-]\s+", fallback)[0])
+    candidates = [c.strip() for c in candidates if isinstance(c, str) and c.strip()]
+    named = [c for c in candidates if not _DOMAIN_LIKE.search(c)]
+    return (named or candidates or [None])[0]
+
+
 def extract_html(page: str, url: str | None = None) -> HtmlArticle:
     document = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, favor_precision=True, include_comments=False
@@ -114,20 +150,8 @@ def extract_html(page: str, url: str | None = None) -> HtmlArticle:
         authors = traf.author.split(";")
     article.authors = metadata.split_authors(authors)
 
-    date_text = ld.get("datePublished") or (
-        _meta(tree, "article:published_time", "datePublished", "pubdate", "date", "dc.date")
-        if tree is not None else None
-    )
-    article.published_date = metadata.parse_date(date_text if isinstance(date_text, str) else None) or (
-        traf.date if traf and traf.date else None
-    )
-
-    publisher = _names(ld.get("publisher"))
-    article.publisher = (
-        (_meta(tree, "og:site_name") if tree is not None else None)
-        or (publisher[0] if publisher else None)
-        or (traf.sitename if traf else None)
-    )
+    article.published_date = _published_date(tree, ld) or (traf.date if traf and traf.date else None)
+    article.publisher = _publisher(tree, ld, traf.sitename if traf else None)
     article.url = (traf.url if traf and traf.url else None) or url
     if traf and traf.tags:
         article.tags = [t.strip() for t in traf.tags.split(",") if t.strip()] if isinstance(traf.tags, str) else list(traf.tags)

@@ -26,6 +26,7 @@ _FURNITURE = re.compile(
       continue\ reading(\ the\ main\ story)?|story\ continues\ below(\ advertisement)?|
       share(\ this)?(\ (article|story|page|on\ \w+))?|print|email|e-mail|comments?|
       sign\ (in|up)|log\ ?in|log\ out|subscribe(\ now)?|menu|search|close|home|
+      (related|read\ more|see\ also|also\ read|read\ also|more|watch|listen)\ ?:\ .{3,150}|
       next|previous|back\ to\ top|play|video|listen|read\ more|see\ also|
       related(\ (articles?|stories|content|coverage|topics|posts|news|links))?)\W*$
     |\b(cookie\ (policy|settings)|privacy\ (policy|notice)|
@@ -102,8 +103,15 @@ def ends_like_sentence(text: str) -> bool:
     return bool(_SENTENCE_END.search(text.rstrip()))
 
 
+# Furniture phrases inside a long paragraph are usually the news itself
+# ("... will sign up for the programme ..."); only short lines are judged by them.
+_MAX_FURNITURE_WORDS = 40
+
+
 def is_boilerplate(text: str) -> bool:
     stripped = text.strip()
+    if word_count(stripped) > _MAX_FURNITURE_WORDS:
+        return False
     return bool(_FURNITURE.search(stripped) or _SECTION_BREAK.search(stripped))
 
 

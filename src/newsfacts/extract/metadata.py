@@ -93,15 +93,18 @@ def split_authors(names: str | list | None) -> list[str]:
         text = re.split(r"\s+[-–—/]\s+|\s+\d", text)[0]  # stop at a date or handle
         parts = [p.strip(" .,:;-") for p in _AUTHOR_SEPARATORS.split(text)]
         parts = [re.sub(r"^(?i:by)\s+", "", p) for p in parts]
-    authors = []
-    for part in parts:
-        if not part or _ROLE_WORDS.search(part) or word_count(part) > 5:
-            continue
-        if not any(ch.isupper() for ch in part):
-            continue
-        if part not in authors:
-            authors.append(part)
-    return authors
+    parts = [_name_case(p) for p in parts if p and word_count(p) <= 5 and any(c.isupper() for c in p)]
+    people = [p for p in parts if not _ROLE_WORDS.search(p)]
+    # "Staff Reports" or "News Nation Bureau" alone is still the byline shown;
+    # beside a person's name it is a job title and goes.
+    return list(dict.fromkeys(people or parts))
+
+
+def _name_case(name: str) -> str:
+    """"MEG KINNARD" -> "Meg Kinnard"; agency acronyms ("AFP") stay as they are."""
+    if name.isupper() and " " in name:
+        return " ".join(word.capitalize() for word in name.split())
+    return name
 
 
 # Publisher ---------------------------------------------------------------

@@ -17,8 +17,9 @@ from newsfacts.extract.metadata import tag_line_values
 from newsfacts.records import RawRecord
 
 _MAX_HEADLINE_WORDS = 30
-# Short lines allowed in a plain article (subheadings, a one-line quote).
-_MAX_SHORT_LINE_SHARE = 0.25
+# Share of the body's words allowed in short lines (subheadings, list items);
+# a scraped page's menus push it far higher. The lead paragraph comes first.
+_MAX_SHORT_WORD_SHARE = 0.5
 
 
 def is_plain_article(content: str) -> bool:
@@ -31,8 +32,14 @@ def is_plain_article(content: str) -> bool:
     furniture = [
         line for line in body if is_boilerplate(line) or is_credit(line) or tag_line_values(line)
     ]
-    short = [line for line in body if not (ends_like_sentence(line) and word_count(line) >= 5)]
-    return not furniture and len(short) <= _MAX_SHORT_LINE_SHARE * len(body)
+    if furniture or not _is_prose(body[0]):
+        return False
+    short_words = sum(word_count(line) for line in body if not _is_prose(line))
+    return short_words <= _MAX_SHORT_WORD_SHARE * sum(word_count(line) for line in body)
+
+
+def _is_prose(line: str) -> bool:
+    return ends_like_sentence(line) and word_count(line) >= 5
 
 
 def read(content: str, source_path: str, sha256: str) -> RawRecord:

@@ -1,0 +1,133 @@
+"""The whole build: accounting, rejects, determinism, staging and the package."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import newsfacts
+from newsfacts.records import BuildError
+
+
+def _bad_inputs(folder):
+    folder.mkdir()
+    (folder / "empty.txt").write_text("   \n")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 100)
+    rng = random.Random(7)
+    (folder / "undecodable.txt").write_bytes(bytes(rng.randrange(128, 256) for _ in range(3000)))
+    (folder / "truncated.html.gz").write_bytes(gzip.compress(b"<html><body>" + b"<p>x</p>" * 500)[:60])
+    (folder / "malformed.json").write_text('{"title": "A", "content": "B')
+    (folder / "menu.txt").write_text("Home\nNews\nSport\nLogin\n")
+    (folder / "list.json").write_text("[1, 2]")
+    (folder / "good.txt").write_text(
+        "A headline for a test\n\nThe first paragraph of the article says something useful here.\n\n"
+        "A second paragraph follows, with more words than the first one had in it.\n"
+    )
+    return folder
+
+
+def test_each_kind_of_bad_input_becomes_a_reject_row(tmp_path):
+    report = newsfacts.build([_bad_inputs(tmp_path / "in")], tmp_path / "out")
+    rejects = pd.read_csv(tmp_path / "out" / "data" / "rejects.csv", keep_default_na=False)
+    reasons = dict(zip(rejects.source_path + "#" + rejects.source_key, rejects.reason, strict=True))
+    assert reasons == {
+        "empty.txt#": "empty",
+        "binary.txt#": "binary",
+        "undecodable.txt#": "undecodable",
+        "truncated.html.gz#": "truncated_gzip",
+        "malformed.json#": "malformed_json",
+        "menu.txt#": "no_article",
+        "list.json#0": "no_article",
+        "list.json#1": "no_article",
+    }
+    assert all(rejects.detail.str.len() > 5)
+    assert report.articles == 1 and report.balanced
+
+
+def test_strict_fails_and_leaves_the_previous_package_untouched(tmp_path):
+    out = tmp_path / "out"
+    newsfacts.build(None, out)
+    before = (out / "data" / "articles.csv").read_bytes()
+    with pytest.raises(BuildError, match="strict"):
+        newsfacts.build([_bad_inputs(tmp_path / "in")], out, strict=True)
+    assert (out / "data" / "articles.csv").read_bytes() == before
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_sample_build_accounts_for_every_input(sample_build):
+    out, report = sample_build
+    assert report.balanced
+    sources = pd.read_csv(out / "data" / "sources.csv")
+    assert len(sources) == report.files
+    assert (sources.records == sources.articles + sources.duplicates + sources.rejects
+            - (sources.records == 0) * sources.rejects).all()
+    assert report.duplicates == 1
+    duplicates = pd.read_csv(out / "data" / "duplicates.csv")
+    articles = pd.read_parquet(out / "data" / "articles.parquet")
+    assert set(duplicates.article_id) <= set(articles.article_id)
+    assert articles.set_index("article_id").loc[duplicates.article_id[0], "duplicate_count"] == 1
+
+
+def test_sample_articles_have_expected_metadata(sample_build):
+    out, _ = sample_build
+    articles = pd.read_parquet(out / "data" / "articles.parquet").set_index("source_path")
+    bridge = articles.loc["scraped/harbour-bridge-reopens.txt"]
+    assert bridge.title == "Harbour bridge reopens to traffic after €45 million restoration"
+    assert list(bridge.authors) == ["Maria Okafor", "Reuters"]
+    assert str(bridge.published_date) == "2024-03-12"
+    assert bridge.publisher == "The Northern Daily"
+    assert list(bridge.tags) == ["Infrastructure", "Valmouth", "Transport"]
+    assert bridge.body.startswith("The Harbour Bridge in Valmouth reopened")
+    council = articles.loc["scraped/council-budget-vote.txt"]
+    assert "Advertisement" not in council.body and "Related:" not in council.body
+    assert council.title.endswith("late-night vote")
+    library = articles.loc["html/library-opens.html"]
+    assert (library.publisher, str(library.published_date)) == ("Lakeside Herald", "2024-03-16")
+    assert set(articles.language) == {"en"}
+
+
+def test_package_validates_and_csv_matches_parquet(sample_build):
+    out, _ = sample_build
+    assert newsfacts.validate(out) == []
+    descriptor = json.loads((out / "datapackage.json").read_text())
+    assert [r["name"] for r in descriptor["resources"]][:1] == ["articles"]
+    articles_csv = pd.read_csv(out / "data" / "articles.csv")
+    articles_pq = pd.read_parquet(out / "data" / "articles.parquet")
+    assert list(articles_csv.article_id) == list(articles_pq.article_id)
+    assert [json.loads(a) for a in articles_csv.authors] == [list(a) for a in articles_pq.authors]
+    assert (articles_pq.word_count > 0).all()
+
+
+def test_rebuilds_are_byte_identical_whatever_the_input_order(tmp_path):
+    sample = newsfacts.sample_dir()
+    parts = sorted(p for p in sample.iterdir())
+    first, second = tmp_path / "one", tmp_path / "two"
+    newsfacts.build(parts, first)
+    newsfacts.build(list(reversed(parts)), second)
+    for path in sorted((first / "data").iterdir()):
+        assert path.read_bytes() == (second / "data" / path.name).read_bytes(), path.name
+    assert (first / "datapackage.json").read_bytes() == (second / "datapackage.json").read_bytes()
+
+
+def test_article_ids_do_not_depend_on_file_names(tmp_path):
+    source = newsfacts.sample_dir() / "plain" / "festival-attendance.txt"
+    (tmp_path / "a").mkdir()
+    shutil.copy(source, tmp_path / "a" / "renamed-elsewhere.txt")
+    one = newsfacts.build([source], tmp_path / "one")
+    two = newsfacts.build([tmp_path / "a"], tmp_path / "two")
+    ids = [pd.read_csv(p / "data" / "articles.csv").article_id.tolist() for p in (tmp_path / "one", tmp_path / "two")]
+    assert ids[0] == ids[1] and one.articles == two.articles == 1
+
+
+def test_frictionless_cli_validates_the_package(sample_build):
+    out, _ = sample_build
+    frictionless = shutil.which("frictionless") or str(__import__("pathlib").Path(sys.executable).parent / "frictionless")
+    result = subprocess.run([frictionless, "validate", str(out / "datapackage.json")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]

@@ -1,0 +1,159 @@
+"""Article extraction on real corpus files and on the bundled sample."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from newsfacts.evaluation import mean_scores, score_body
+from newsfacts.extract.cleaning import clean_paragraphs
+from newsfacts.extract.scraped import extract_scraped
+from newsfacts.ingest.decoding import decode_text
+
+
+def test_seed_metadata_is_exactly_right(seed_path):
+    article = extract_scraped(seed_path.read_text(encoding="utf-8"))
+    assert article.title == "Russia Holds Military Drills in Tajikistan Amid Taliban Offensive"
+    assert article.authors == ["AFP"]
+    assert article.published_date == "2021-07-14"
+    assert article.publisher == "The Moscow Times"
+    assert article.tags == ["Afghanistan", "Tajikistan"]
+
+
+def test_seed_body_is_the_article_and_nothing_else(seed_path):
+    body = "\n\n".join(extract_scraped(seed_path.read_text(encoding="utf-8")).paragraphs)
+    assert body.startswith("Russia on Wednesday launched military exercises")
+    assert body.endswith("The Taliban is a terrorist organization banned in Russia.")
+    for leftover in ("Support The Moscow Times", "Contribute today", "/ TASS", "Read more",
+                     "Independent journalism", "Two-Thirds of Afghan-Tajik Border", "By AFP",
+                     "donation"):
+        assert leftover not in body
+    # The caption repeated a body paragraph: the paragraph stays, once.
+    assert body.count("Moscow is closely watching the offensive") == 1
+    assert "\n\n\n" not in body and all(p.strip() == p for p in body.split("\n\n"))
+
+
+def _benchmark(benchmark_dir):
+    truth = json.loads((benchmark_dir / "ground-truth.json").read_text())
+    pages = json.loads((benchmark_dir / "output" / "html-text.json").read_text())["output"]
+    return truth, pages
+
+
+def test_scraped_text_body_f1_on_the_extraction_benchmark(benchmark_dir):
+    truth, pages = _benchmark(benchmark_dir)
+    scores = [
+        score_body("\n\n".join(extract_scraped(pages[i]["articleBody"]).paragraphs), truth[i]["articleBody"])
+        for i in sorted(truth)
+    ]
+    precision, recall, f1 = mean_scores(scores)
+    uncleaned = mean_scores([score_body(pages[i]["articleBody"], truth[i]["articleBody"]) for i in truth])
+    assert len(scores) == 120
+    assert f1 >= 0.90, (precision, recall, f1)
+    assert f1 > uncleaned[2] + 0.2
+
+
+def test_html_body_f1_on_the_extraction_benchmark(benchmark_dir):
+    import gzip
+
+    from newsfacts.extract.html import extract_html
+
+    truth, _ = _benchmark(benchmark_dir)
+    scores = []
+    for page_id in sorted(truth):
+        page = decode_text(gzip.decompress((benchmark_dir / "html" / f"{page_id}.html.gz").read_bytes()))
+        article = extract_html(page, url=truth[page_id]["url"])
+        scores.append(score_body("\n\n".join(article.paragraphs), truth[page_id]["articleBody"]))
+    assert mean_scores(scores)[2] >= 0.93
+
+
+def test_bbc_plain_text_keeps_headline_and_whole_body(corpus_dir):
+    from newsfacts.ingest import discover, read_source
+    from newsfacts.extract.article import to_article_row
+
+    sources = [s for s in discover([corpus_dir / "bbc-fulltext"]) if s.source_path.endswith(".txt")][:60]
+    for source in sources:
+        reading = read_source(source)
+        text = decode_text(source.path.read_bytes())
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        row = to_article_row(reading.records[0])
+        assert row["title"] == lines[0], source.source_path
+        # Every paragraph of the original survives in the body.
+        assert row["body"].count("\n\n") + 1 >= len(lines[1:]) * 0.9, source.source_path
+
+
+def test_latin1_bbc_files_decode_without_replacement_characters(corpus_dir):
+    undecodable = []
+    for path in sorted((corpus_dir / "bbc-fulltext").rglob("*.txt")):
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.append(path)
+    assert undecodable, "the corpus is known to hold non-UTF-8 files"
+    for path in undecodable:
+        assert "\ufffd" not in decode_text(path.read_bytes())
+
+
+def test_record_bodies_lose_captions_credits_and_promos():
+    paragraphs = [
+        "AP Photos Republicans, 2016: In full swing",
+        "Enlarge this image toggle caption Jane Doe/AP Jane Doe/AP",
+        "Tired of presidential politics? Get over it: fifteen Republicans are contemplating campaigns.",
+        "Elise Amendola/AP Democratic candidate speaks outside the Statehouse in Concord.",
+        "Advertisement",
+        "Sign up for our morning newsletter.",
+        "Don't expect the field to thin out soon, aides said on Tuesday.",
+    ]
+    assert clean_paragraphs(paragraphs, title="Republicans, 2016: In full swing") == [
+        paragraphs[2], paragraphs[6]
+    ]
+
+
+def test_article_bias_records_are_cleaned(corpus_dir):
+    from newsfacts.extract.record import extract_record
+
+    files = sorted((corpus_dir / "article-bias-prediction" / "jsons").glob("*.json"))[:300]
+    credit = re.compile(r"^[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}/(AP|Getty Images|Reuters)\b")
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        article = extract_record(record)
+        assert article.title == record["title"].strip()
+        for paragraph in article.paragraphs:
+            assert paragraph != "Advertisement"
+            assert not credit.match(paragraph), (path.name, paragraph)
+            assert "toggle caption" not in paragraph
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("By Jane Doe and AFP", ["Jane Doe", "AFP"]),
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher"]),
+        ("Ana Lima, Wire Staff", ["Ana Lima"]),
+        ("Catherine Shu @catherineshu / 2 days", ["Catherine Shu"]),
+    ],
+)
+def test_bylines_split_into_names(text, expected):
+    from newsfacts.extract.metadata import split_authors
+
+    assert split_authors(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("date 2021-07-14 Support", "2021-07-14"),
+        ("Updated 1:39 am EST, Wednesday, November 20, 2019", "2019-11-20"),
+        ("Chris Davies - Nov 19, 2019, 10:31 pm CST", "2019-11-19"),
+        ("23 Nov 2017", "2017-11-23"),
+        ("2024-03-20T07:00:00+01:00", "2024-03-20"),
+        ("no date here 2019", None),
+        ("2021-02-30", None),
+    ],
+)
+def test_dates_are_read_in_common_forms(text, iso):
+    from newsfacts.extract.metadata import parse_date
+
+    assert parse_date(text) == iso

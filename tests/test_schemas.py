@@ -1,0 +1,88 @@
+"""The YAML Table Schemas are the single source of truth: every derived form
+(pyarrow, pandera, datapackage.json) must say the same thing."""
+
+from __future__ import annotations
+
+import pyarrow
+import pytest
+import yaml
+
+from newsfacts.schemas import TABLE_NAMES, load_schema, schemas_dir
+
+CONTRACT_COLUMNS = {
+    "articles": ["article_id", "source_path", "source_key", "publisher", "url", "title", "authors",
+                 "published_date", "language", "tags", "body", "word_count"],
+    "entities": ["entity_id", "name", "type", "article_count", "mention_count"],
+    "mentions": ["article_id", "entity_id", "start", "end", "text"],
+    "facts": ["fact_id", "article_id", "kind", "start", "end", "text", "value_number", "unit",
+              "value_date", "subject_entity_id", "object_entity_id", "source_entity_id", "source_text"],
+    "rejects": ["source_path", "source_key", "reason", "detail"],
+}
+ARROW_FOR = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
+             "date": pyarrow.date32(), "array": pyarrow.list_(pyarrow.string())}
+
+
+def _yaml(name):
+    return yaml.safe_load((schemas_dir() / f"{name}.yaml").read_text())
+
+
+def test_every_yaml_file_is_a_known_table():
+    assert sorted(p.stem for p in schemas_dir().glob("*.yaml")) == sorted(TABLE_NAMES)
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT_COLUMNS))
+def test_contract_minimum_columns_are_declared(table):
+    names = [f["name"] for f in _yaml(table)["fields"]]
+    assert set(CONTRACT_COLUMNS[table]) <= set(names)
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_arrow_schema_matches_yaml(table):
+    fields = _yaml(table)["fields"]
+    arrow = load_schema(table).arrow_schema()
+    assert arrow.names == [f["name"] for f in fields]
+    for field in fields:
+        assert arrow.field(field["name"]).type == ARROW_FOR[field["type"]]
+        required = field.get("constraints", {}).get("required", False)
+        assert arrow.field(field["name"]).nullable is (not required)
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_pandera_schema_matches_yaml(table):
+    fields = _yaml(table)["fields"]
+    pandera = load_schema(table).pandera_schema()
+    assert list(pandera.columns) == [f["name"] for f in fields]
+    for field in fields:
+        column = pandera.columns[field["name"]]
+        constraints = field.get("constraints", {})
+        assert column.nullable is (not constraints.get("required", False))
+        assert column.unique is bool(constraints.get("unique", False))
+        check_names = " ".join(str(c) for c in column.checks)
+        if "enum" in constraints:
+            assert "isin" in check_names
+        if "pattern" in constraints:
+            assert "str_matches" in check_names
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_package_schema_matches_yaml(table):
+    yaml_schema = _yaml(table)
+    descriptor = load_schema(table).frictionless_schema()
+    assert [f["name"] for f in descriptor["fields"]] == [f["name"] for f in yaml_schema["fields"]]
+    assert [f["type"] for f in descriptor["fields"]] == [f["type"] for f in yaml_schema["fields"]]
+    assert descriptor.get("primaryKey") == yaml_schema.get("primaryKey")
+    assert descriptor.get("foreignKeys") == yaml_schema.get("foreignKeys")
+
+
+def test_pandera_rejects_a_row_that_breaks_a_constraint():
+    import pandas as pd
+
+    from newsfacts.package import validate_rows
+
+    schema = load_schema("rejects")
+    good = {"source_path": "a.txt", "source_key": None, "reason": "empty", "detail": "x"}
+    bad = dict(good, reason="not-a-reason")
+    kept, failed = validate_rows(schema, [good, bad])
+    assert kept == [good]
+    assert failed and "reason" in failed[0][1]
+    assert isinstance(pd.DataFrame(kept), pd.DataFrame)
