@@ -22,12 +22,15 @@ def _bad_inputs(folder):
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02PNG" * 100)
     rng = random.Random(7)
     (folder / "undecodable.txt").write_bytes(bytes(rng.randrange(128, 256) for _ in range(3000)))
-    (folder / "truncated.html.gz").write_bytes(gzip.compress(b"<html><body>" + b"<p>x</p>" * 500)[:60])
+    (folder / "truncated.html.gz").write_bytes(
+        gzip.compress(b"<html><body>" + b"<p>x</p>" * 500)[:60]
+    )
     (folder / "malformed.json").write_text('{"title": "A", "content": "B')
     (folder / "menu.txt").write_text("Home\nNews\nSport\nLogin\n")
     (folder / "list.json").write_text("[1, 2]")
     (folder / "good.txt").write_text(
-        "A headline for a test\n\nThe first paragraph of the article says something useful here.\n\n"
+        "A headline for a test\n\n"
+        "The first paragraph of the article says something useful here.\n\n"
         "A second paragraph follows, with more words than the first one had in it.\n"
     )
     return folder
@@ -66,8 +69,13 @@ def test_sample_build_accounts_for_every_input(sample_build):
     assert report.balanced
     sources = pd.read_csv(out / "data" / "sources.csv")
     assert len(sources) == report.files
-    assert (sources.records == sources.articles + sources.duplicates + sources.rejects
-            - (sources.records == 0) * sources.rejects).all()
+    assert (
+        sources.records
+        == sources.articles
+        + sources.duplicates
+        + sources.rejects
+        - (sources.records == 0) * sources.rejects
+    ).all()
     assert report.duplicates == 1
     duplicates = pd.read_csv(out / "data" / "duplicates.csv")
     articles = pd.read_parquet(out / "data" / "articles.parquet")
@@ -122,12 +130,19 @@ def test_article_ids_do_not_depend_on_file_names(tmp_path):
     shutil.copy(source, tmp_path / "a" / "renamed-elsewhere.txt")
     one = newsfacts.build([source], tmp_path / "one")
     two = newsfacts.build([tmp_path / "a"], tmp_path / "two")
-    ids = [pd.read_csv(p / "data" / "articles.csv").article_id.tolist() for p in (tmp_path / "one", tmp_path / "two")]
+    ids = [
+        pd.read_csv(p / "data" / "articles.csv").article_id.tolist()
+        for p in (tmp_path / "one", tmp_path / "two")
+    ]
     assert ids[0] == ids[1] and one.articles == two.articles == 1
 
 
 def test_frictionless_cli_validates_the_package(sample_build):
     out, _ = sample_build
-    frictionless = shutil.which("frictionless") or str(__import__("pathlib").Path(sys.executable).parent / "frictionless")
-    result = subprocess.run([frictionless, "validate", str(out / "datapackage.json")], capture_output=True, text=True)
+    frictionless = shutil.which("frictionless") or str(
+        __import__("pathlib").Path(sys.executable).parent / "frictionless"
+    )
+    result = subprocess.run(
+        [frictionless, "validate", str(out / "datapackage.json")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-2000:]

@@ -26,9 +26,16 @@ def test_seed_body_is_the_article_and_nothing_else(seed_path):
     body = "\n\n".join(extract_scraped(seed_path.read_text(encoding="utf-8")).paragraphs)
     assert body.startswith("Russia on Wednesday launched military exercises")
     assert body.endswith("The Taliban is a terrorist organization banned in Russia.")
-    for leftover in ("Support The Moscow Times", "Contribute today", "/ TASS", "Read more",
-                     "Independent journalism", "Two-Thirds of Afghan-Tajik Border", "By AFP",
-                     "donation"):
+    for leftover in (
+        "Support The Moscow Times",
+        "Contribute today",
+        "/ TASS",
+        "Read more",
+        "Independent journalism",
+        "Two-Thirds of Afghan-Tajik Border",
+        "By AFP",
+        "donation",
+    ):
         assert leftover not in body
     # The caption repeated a body paragraph: the paragraph stays, once.
     assert body.count("Moscow is closely watching the offensive") == 1
@@ -44,11 +51,16 @@ def _benchmark(benchmark_dir):
 def test_scraped_text_body_f1_on_the_extraction_benchmark(benchmark_dir):
     truth, pages = _benchmark(benchmark_dir)
     scores = [
-        score_body("\n\n".join(extract_scraped(pages[i]["articleBody"]).paragraphs), truth[i]["articleBody"])
+        score_body(
+            "\n\n".join(extract_scraped(pages[i]["articleBody"]).paragraphs),
+            truth[i]["articleBody"],
+        )
         for i in sorted(truth)
     ]
     precision, recall, f1 = mean_scores(scores)
-    uncleaned = mean_scores([score_body(pages[i]["articleBody"], truth[i]["articleBody"]) for i in truth])
+    uncleaned = mean_scores(
+        [score_body(pages[i]["articleBody"], truth[i]["articleBody"]) for i in truth]
+    )
     assert len(scores) == 120
     assert f1 >= 0.90, (precision, recall, f1)
     assert f1 > uncleaned[2] + 0.2
@@ -62,17 +74,21 @@ def test_html_body_f1_on_the_extraction_benchmark(benchmark_dir):
     truth, _ = _benchmark(benchmark_dir)
     scores = []
     for page_id in sorted(truth):
-        page = decode_text(gzip.decompress((benchmark_dir / "html" / f"{page_id}.html.gz").read_bytes()))
+        page = decode_text(
+            gzip.decompress((benchmark_dir / "html" / f"{page_id}.html.gz").read_bytes())
+        )
         article = extract_html(page, url=truth[page_id]["url"])
         scores.append(score_body("\n\n".join(article.paragraphs), truth[page_id]["articleBody"]))
     assert mean_scores(scores)[2] >= 0.93
 
 
 def test_bbc_plain_text_keeps_headline_and_whole_body(corpus_dir):
-    from newsfacts.ingest import discover, read_source
     from newsfacts.extract.article import to_article_row
+    from newsfacts.ingest import discover, read_source
 
-    sources = [s for s in discover([corpus_dir / "bbc-fulltext"]) if s.source_path.endswith(".txt")][:60]
+    sources = [
+        s for s in discover([corpus_dir / "bbc-fulltext"]) if s.source_path.endswith(".txt")
+    ][:60]
     for source in sources:
         reading = read_source(source)
         text = decode_text(source.path.read_bytes())
@@ -100,14 +116,15 @@ def test_record_bodies_lose_captions_credits_and_promos():
     paragraphs = [
         "AP Photos Republicans, 2016: In full swing",
         "Enlarge this image toggle caption Jane Doe/AP Jane Doe/AP",
-        "Tired of presidential politics? Get over it: fifteen Republicans are contemplating campaigns.",
+        "Tired of politics? Get over it: fifteen Republicans are contemplating campaigns.",
         "Elise Amendola/AP Democratic candidate speaks outside the Statehouse in Concord.",
         "Advertisement",
         "Sign up for our morning newsletter.",
         "Don't expect the field to thin out soon, aides said on Tuesday.",
     ]
     assert clean_paragraphs(paragraphs, title="Republicans, 2016: In full swing") == [
-        paragraphs[2], paragraphs[6]
+        paragraphs[2],
+        paragraphs[6],
     ]
 
 

@@ -10,16 +10,46 @@ import yaml
 from newsfacts.schemas import TABLE_NAMES, load_schema, schemas_dir
 
 CONTRACT_COLUMNS = {
-    "articles": ["article_id", "source_path", "source_key", "publisher", "url", "title", "authors",
-                 "published_date", "language", "tags", "body", "word_count"],
+    "articles": [
+        "article_id",
+        "source_path",
+        "source_key",
+        "publisher",
+        "url",
+        "title",
+        "authors",
+        "published_date",
+        "language",
+        "tags",
+        "body",
+        "word_count",
+    ],
     "entities": ["entity_id", "name", "type", "article_count", "mention_count"],
     "mentions": ["article_id", "entity_id", "start", "end", "text"],
-    "facts": ["fact_id", "article_id", "kind", "start", "end", "text", "value_number", "unit",
-              "value_date", "subject_entity_id", "object_entity_id", "source_entity_id", "source_text"],
+    "facts": [
+        "fact_id",
+        "article_id",
+        "kind",
+        "start",
+        "end",
+        "text",
+        "value_number",
+        "unit",
+        "value_date",
+        "subject_entity_id",
+        "object_entity_id",
+        "source_entity_id",
+        "source_text",
+    ],
     "rejects": ["source_path", "source_key", "reason", "detail"],
 }
-ARROW_FOR = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
-             "date": pyarrow.date32(), "array": pyarrow.list_(pyarrow.string())}
+ARROW_FOR = {
+    "string": pyarrow.string(),
+    "integer": pyarrow.int64(),
+    "number": pyarrow.float64(),
+    "date": pyarrow.date32(),
+    "array": pyarrow.list_(pyarrow.string()),
+}
 
 
 def _yaml(name):

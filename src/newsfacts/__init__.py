@@ -1,9 +1,9 @@
 """newsfacts: raw news articles in, a validated, versioned dataset out.
 
-    >>> import newsfacts
-    >>> report = newsfacts.build(["articles/"], "datapackage")  # doctest: +SKIP
-    >>> newsfacts.validate("datapackage")  # doctest: +SKIP
-    []
+>>> import newsfacts
+>>> report = newsfacts.build(["articles/"], "datapackage")  # doctest: +SKIP
+>>> newsfacts.validate("datapackage")  # doctest: +SKIP
+[]
 """
 
 from newsfacts.__about__ import __version__

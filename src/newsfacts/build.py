@@ -61,7 +61,9 @@ def _read_all(sources: list[SourceFile], progress: Callable[[SourceFile], None] 
             readings.append(read_source(source))
         except OSError as error:
             reading = FileReading(source, "unknown", "0" * 64, 0)
-            reading.rejects.append(Reject(source.source_path, None, "unreadable", f"cannot read the file: {error}"))
+            reading.rejects.append(
+                Reject(source.source_path, None, "unreadable", f"cannot read the file: {error}")
+            )
             readings.append(reading)
         if progress:
             progress(source)
@@ -75,7 +77,9 @@ def _extract(reading: FileReading) -> tuple[list[dict], list[Reject]]:
             result = to_article_row(record)
         except Exception as error:  # noqa: BLE001 — one bad record must not stop a build
             result = Reject(
-                record.source_path, record.source_key, "unreadable",
+                record.source_path,
+                record.source_key,
+                "unreadable",
                 f"extraction failed: {type(error).__name__}: {error}",
             )
         (rejects if isinstance(result, Reject) else rows).append(result)
@@ -99,7 +103,11 @@ def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict]]:
         kept = dict(copies[0], duplicate_count=len(copies) - 1)
         articles.append(kept)
         duplicates.extend(
-            {"article_id": article_id, "source_path": c["source_path"], "source_key": c["source_key"]}
+            {
+                "article_id": article_id,
+                "source_path": c["source_path"],
+                "source_key": c["source_key"],
+            }
             for c in copies[1:]
         )
     return articles, duplicates
@@ -135,7 +143,14 @@ def _package_sources(readings: list[FileReading]) -> list[dict]:
         digest = hashlib.sha256()
         for reading in sorted(group, key=lambda r: r.source.source_path):
             digest.update(f"{reading.source.source_path}\0{reading.sha256}\n".encode())
-        sources.append({"title": name, "path": name, "hash": f"sha256:{digest.hexdigest()}", "newsfacts:files": len(group)})
+        sources.append(
+            {
+                "title": name,
+                "path": name,
+                "hash": f"sha256:{digest.hexdigest()}",
+                "newsfacts:files": len(group),
+            }
+        )
     return sources
 
 
@@ -188,13 +203,19 @@ def build(
     articles, duplicates = fold_duplicates(rows)
     articles, invalid = package.validate_rows(load_schema("articles"), articles)
     rejects.extend(
-        Reject(row["source_path"], row["source_key"], "invalid_row", f"the article failed validation: {message}")
+        Reject(
+            row["source_path"],
+            row["source_key"],
+            "invalid_row",
+            f"the article failed validation: {message}",
+        )
         for row, message in invalid
     )
     if strict and rejects:
         first = sorted(rejects, key=lambda r: (r.source_path, r.source_key or ""))[0]
         raise BuildError(
-            f"--strict: {len(rejects)} input(s) rejected, first {first.source_path}: {first.reason} ({first.detail})"
+            f"--strict: {len(rejects)} input(s) rejected, first {first.source_path}: "
+            f"{first.reason} ({first.detail})"
         )
 
     tables = {
@@ -206,9 +227,16 @@ def build(
         "rejects": [r.as_row() for r in rejects],
         "sources": _source_rows(readings, records_by_path, articles, duplicates, rejects),
     }
-    report = BuildReport(out=out, files=len(sources), records=sum(records_by_path.values()), articles=len(articles),
-                         duplicates=len(duplicates), rejects=len(rejects), file_rejects=file_rejects,
-                         reject_reasons=Counter(r.reason for r in rejects))
+    report = BuildReport(
+        out=out,
+        files=len(sources),
+        records=sum(records_by_path.values()),
+        articles=len(articles),
+        duplicates=len(duplicates),
+        rejects=len(rejects),
+        file_rejects=file_rejects,
+        reject_reasons=Counter(r.reason for r in rejects),
+    )
     _write(tables, readings, out, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -226,10 +254,14 @@ def _write(tables: dict[str, list[dict]], readings, out: Path, report: BuildRepo
             rows = package.sort_rows(schema, tables[schema.name])
             good, bad = package.validate_rows(schema, rows)
             if bad:
-                raise BuildError(f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}")
+                raise BuildError(
+                    f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}"
+                )
             stats[schema.name] = package.write_table(schema, good, staging / "data")
             report.table_rows[schema.name] = len(good)
-        package.write_descriptor(package.package_descriptor(stats, _package_sources(readings)), staging)
+        package.write_descriptor(
+            package.package_descriptor(stats, _package_sources(readings)), staging
+        )
         errors = package.validate_package(staging)
         if errors:
             raise BuildError(f"the package fails frictionless validation: {errors[0]}")

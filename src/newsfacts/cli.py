@@ -24,7 +24,11 @@ def cli() -> None:
 @cli.command("build")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--out", "-o", default="datapackage", show_default=True, type=click.Path(path_type=Path),
+    "--out",
+    "-o",
+    default="datapackage",
+    show_default=True,
+    type=click.Path(path_type=Path),
     help="Folder to write the data package to (datapackage.json and data/). "
     "It is replaced only when the new package is valid.",
 )
@@ -45,12 +49,19 @@ def build_command(inputs: tuple[Path, ...], out: Path, strict: bool, quiet: bool
         console.print("No inputs given: building the sample that ships with newsfacts.")
     try:
         with Progress(
-            TextColumn("[bold]reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=console, transient=True, disable=quiet,
+            TextColumn("[bold]reading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=quiet,
         ) as bar:
             task = bar.add_task("read", total=None)
             report = build(
-                inputs, out, strict=strict,
+                inputs,
+                out,
+                strict=strict,
                 on_sources=lambda n: bar.update(task, total=n),
                 progress=lambda _source: bar.advance(task),
             )
@@ -67,12 +78,15 @@ def _print_summary(report: BuildReport) -> None:
     table.add_row("records read", str(report.records))
     table.add_row("articles", str(report.articles))
     table.add_row("duplicates folded", str(report.duplicates))
-    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(report.reject_reasons.items()))
+    reasons = ", ".join(
+        f"{reason} {count}" for reason, count in sorted(report.reject_reasons.items())
+    )
     table.add_row("rejects", f"{report.rejects}" + (f" ({reasons})" if reasons else ""))
     table.add_row(
         "accounted for",
         f"{report.records} records = {report.articles} articles + {report.duplicates} duplicates"
-        f" + {report.rejects - report.file_rejects} record rejects; {report.file_rejects} files rejected whole",
+        f" + {report.rejects - report.file_rejects} record rejects;"
+        f" {report.file_rejects} files rejected whole",
     )
     table.add_row("tables", ", ".join(f"{name} {rows}" for name, rows in report.table_rows.items()))
     table.add_row("time", f"{report.seconds:.1f} s")
@@ -89,6 +103,9 @@ def validate_command(path: Path) -> None:
     if errors:
         for error in errors:
             click.echo(error, err=True)
-        click.echo(f"Error: {folder} is not a valid data package ({len(errors)} problem(s) shown)", err=True)
+        click.echo(
+            f"Error: {folder} is not a valid data package ({len(errors)} problem(s) shown)",
+            err=True,
+        )
         sys.exit(1)
     click.echo(f"{folder / 'datapackage.json'} is valid")

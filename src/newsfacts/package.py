@@ -26,7 +26,10 @@ PACKAGE_NAME = "newsfacts"
 LICENSE = {
     "name": "CC0-1.0",
     "path": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "title": "Derived data and metadata: CC0 1.0. Article texts remain the copyright of their publishers.",
+    "title": (
+        "Derived data and metadata: CC0 1.0. "
+        "Article texts remain the copyright of their publishers."
+    ),
 }
 
 
@@ -40,7 +43,9 @@ def _sort_value(value) -> tuple:
     return (value is not None, "" if value is None else str(value))
 
 
-def validate_rows(schema: TableSchema, rows: list[dict]) -> tuple[list[dict], list[tuple[dict, str]]]:
+def validate_rows(
+    schema: TableSchema, rows: list[dict]
+) -> tuple[list[dict], list[tuple[dict, str]]]:
     """Rows that pass the pandera schema, and (row, message) for those that fail."""
     if not rows:
         return rows, []
@@ -59,7 +64,9 @@ def validate_rows(schema: TableSchema, rows: list[dict]) -> tuple[list[dict], li
         for _, case in cases.iterrows():
             index = case.get("index")
             if index is None or pd.isna(index):
-                raise BuildError(f"{schema.name}: {case['check']} failed on column {case['column']}") from errors
+                raise BuildError(
+                    f"{schema.name}: {case['check']} failed on column {case['column']}"
+                ) from errors
             bad.setdefault(int(index), []).append(f"{case['column']}: {case['check']}")
         good = [row for i, row in enumerate(rows) if i not in bad]
         failed = [(rows[i], "; ".join(sorted(set(msgs)))) for i, msgs in sorted(bad.items())]
@@ -115,7 +122,10 @@ def package_descriptor(table_stats: dict[str, dict], sources: list[dict]) -> dic
                 "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
                 "schema": schema.frictionless_schema(),
                 "newsfacts:rows": stats["rows"],
-                "newsfacts:parquet": {"path": f"data/{schema.name}.parquet", "hash": f"sha256:{stats['parquet']}"},
+                "newsfacts:parquet": {
+                    "path": f"data/{schema.name}.parquet",
+                    "hash": f"sha256:{stats['parquet']}",
+                },
             }
         )
     return {

@@ -53,7 +53,9 @@ class TableSchema:
 
     def frictionless_schema(self) -> dict:
         """The Table Schema for datapackage.json (without our private properties)."""
-        schema = {k: v for k, v in self.descriptor.items() if k not in ("name", "title", "description")}
+        schema = {
+            k: v for k, v in self.descriptor.items() if k not in ("name", "title", "description")
+        }
         schema["fields"] = [
             {k: v for k, v in f.items() if k not in _PRIVATE_PROPERTIES} for f in self.fields
         ]

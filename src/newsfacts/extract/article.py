@@ -12,7 +12,12 @@ import hashlib
 
 import py3langid
 
-from newsfacts.extract.cleaning import clean_paragraphs, join_paragraphs, normalise_text, split_paragraphs
+from newsfacts.extract.cleaning import (
+    clean_paragraphs,
+    join_paragraphs,
+    normalise_text,
+    split_paragraphs,
+)
 from newsfacts.extract.html import extract_html
 from newsfacts.extract.lines import WORD, word_count
 from newsfacts.extract.record import extract_record
@@ -59,9 +64,16 @@ def to_article_row(record: RawRecord) -> dict | Reject:
     body = join_paragraphs(fields.paragraphs)
     title = _clean_optional(fields.title)
     if not body or not WORD.search(body):
-        return Reject(record.source_path, record.source_key, "no_article", "no article body was found")
+        return Reject(
+            record.source_path, record.source_key, "no_article", "no article body was found"
+        )
     if not title:
-        return Reject(record.source_path, record.source_key, "no_title", "an article body but no title was found")
+        return Reject(
+            record.source_path,
+            record.source_key,
+            "no_title",
+            "an article body but no title was found",
+        )
     digest = content_hash(title, body)
     published = fields.published_date
     return {

@@ -84,7 +84,9 @@ def _repeats_title(key: str, title_key: str) -> bool:
 
 def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
     """Drop captions, credits, promos and repeated headlines from body paragraphs."""
-    paragraphs = [p for p in (normalise_text(p).replace("\n", " ").strip() for p in paragraphs) if p]
+    paragraphs = [
+        p for p in (normalise_text(p).replace("\n", " ").strip() for p in paragraphs) if p
+    ]
     keys = [_key(p) for p in paragraphs]
     title_key = _key(title) if title else None
     kept = []

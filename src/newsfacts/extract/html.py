@@ -80,11 +80,15 @@ def _meta(tree, *keys: str) -> str | None:
 
 def _visible_headline(tree, declared: list[str]) -> str | None:
     """The <h1> a reader sees, preferring one that agrees with the declared title."""
-    headings = [normalise_text(h.text_content()).replace("\n", " ").strip() for h in tree.xpath("//h1")]
+    headings = [
+        normalise_text(h.text_content()).replace("\n", " ").strip() for h in tree.xpath("//h1")
+    ]
     headings = [h for h in headings if 2 <= len(h.split()) <= 40]
     for heading in headings:
         for title in declared:
-            if title and (heading.casefold() in title.casefold() or title.casefold() in heading.casefold()):
+            if title and (
+                heading.casefold() in title.casefold() or title.casefold() in heading.casefold()
+            ):
                 return heading
     return headings[0] if len(headings) == 1 else None
 
@@ -101,8 +105,18 @@ def _published_date(tree, ld: dict) -> str | None:
     """
     candidates = [ld.get("datePublished")]
     if tree is not None:
-        candidates.append(_meta(tree, "article:published_time", "datePublished", "pubdate",
-                                "publishdate", "date", "dc.date", "DC.date.issued"))
+        candidates.append(
+            _meta(
+                tree,
+                "article:published_time",
+                "datePublished",
+                "pubdate",
+                "publishdate",
+                "date",
+                "dc.date",
+                "DC.date.issued",
+            )
+        )
         candidates.extend(tree.xpath("//time[@datetime][1]/@datetime")[:1])
     candidates = [c.strip() for c in candidates if isinstance(c, str) and metadata.parse_date(c)]
     local = [c for c in candidates if not _UTC.search(c)]
@@ -137,24 +151,37 @@ def extract_html(page: str, url: str | None = None) -> HtmlArticle:
     ld = _article_ld(tree) if tree is not None else {}
     traf = document if document is not None else None
 
-    declared = [ld.get("headline"), _meta(tree, "og:title") if tree is not None else None,
-                traf.title if traf else None]
+    declared = [
+        ld.get("headline"),
+        _meta(tree, "og:title") if tree is not None else None,
+        traf.title if traf else None,
+    ]
     declared = [d for d in declared if isinstance(d, str)]
     headline = _visible_headline(tree, declared) if tree is not None else None
     article.title = headline or (declared[0] if declared else None)
 
     authors = _names(ld.get("author"))
     if not authors and tree is not None:
-        authors = [a for a in [_meta(tree, "author", "article:author", "byl", "parsely-author")] if a and not a.startswith("http")]
+        authors = [
+            a
+            for a in [_meta(tree, "author", "article:author", "byl", "parsely-author")]
+            if a and not a.startswith("http")
+        ]
     if not authors and traf and traf.author:
         authors = traf.author.split(";")
     article.authors = metadata.split_authors(authors)
 
-    article.published_date = _published_date(tree, ld) or (traf.date if traf and traf.date else None)
+    article.published_date = _published_date(tree, ld) or (
+        traf.date if traf and traf.date else None
+    )
     article.publisher = _publisher(tree, ld, traf.sitename if traf else None)
     article.url = (traf.url if traf and traf.url else None) or url
     if traf and traf.tags:
-        article.tags = [t.strip() for t in traf.tags.split(",") if t.strip()] if isinstance(traf.tags, str) else list(traf.tags)
+        article.tags = (
+            [t.strip() for t in traf.tags.split(",") if t.strip()]
+            if isinstance(traf.tags, str)
+            else list(traf.tags)
+        )
     body = traf.text if traf and traf.text else ""
     article.paragraphs = clean_paragraphs(body.split("\n"), title=article.title)
     return article

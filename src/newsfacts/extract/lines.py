@@ -119,13 +119,17 @@ def is_section_break(text: str) -> bool:
     return bool(_SECTION_BREAK.search(text.strip()))
 
 
-_AGENCIES = r"(?:AP|AFP|Reuters|Getty\ Images|EPA|TASS|Bloomberg|Invision|Shutterstock|Pool|UPI|Xinhua|NurPhoto|SIPA|Alamy)"
+_AGENCIES = (
+    r"(?:AP|AFP|Reuters|Getty\ Images|EPA|TASS|Bloomberg|Invision|Shutterstock|Pool|UPI|"
+    r"Xinhua|NurPhoto|SIPA|Alamy)"
+)
 # A caption glued to its credit, as record datasets keep them:
 # "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
 # "... said. | Jane Doe/AP Photo", "Enlarge this image toggle caption ...".
 _CAPTION = re.compile(
     rf"""(?x)
-    ^(?:[A-Z][\w.'’-]*\ ){{0,3}}[A-Z][\w.'’-]*\ ?/\ ?(?:[\w.'’-]+\ ?/\ ?)*{_AGENCIES}(?:\ Photo|\ Images)?\b
+    ^(?:[A-Z][\w.'’-]*\ ){{0,3}}[A-Z][\w.'’-]*\ ?/\ ?(?:[\w.'’-]+\ ?/\ ?)*
+      {_AGENCIES}(?:\ Photo|\ Images)?\b
     |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b

@@ -17,9 +17,17 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -93,7 +101,9 @@ def split_authors(names: str | list | None) -> list[str]:
         text = re.split(r"\s+[-–—/]\s+|\s+\d", text)[0]  # stop at a date or handle
         parts = [p.strip(" .,:;-") for p in _AUTHOR_SEPARATORS.split(text)]
         parts = [re.sub(r"^(?i:by)\s+", "", p) for p in parts]
-    parts = [_name_case(p) for p in parts if p and word_count(p) <= 5 and any(c.isupper() for c in p)]
+    parts = [
+        _name_case(p) for p in parts if p and word_count(p) <= 5 and any(c.isupper() for c in p)
+    ]
     people = [p for p in parts if not _ROLE_WORDS.search(p)]
     # "Staff Reports" or "News Nation Bureau" alone is still the byline shown;
     # beside a person's name it is a job title and goes.
@@ -101,7 +111,7 @@ def split_authors(names: str | list | None) -> list[str]:
 
 
 def _name_case(name: str) -> str:
-    """"MEG KINNARD" -> "Meg Kinnard"; agency acronyms ("AFP") stay as they are."""
+    """ "MEG KINNARD" -> "Meg Kinnard"; agency acronyms ("AFP") stay as they are."""
     if name.isupper() and " " in name:
         return " ".join(word.capitalize() for word in name.split())
     return name
@@ -111,7 +121,11 @@ def _name_case(name: str) -> str:
 
 _NAME = r"((?:The\s+)?[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|of|and|&|the|on)){0,5})"
 _PUBLISHER_PATTERNS = [
-    re.compile(r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)?\d\d)?\s*)?,?\s*" + _NAME, re.I),
+    re.compile(
+        r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)?\d\d)?\s*)?,?\s*"
+        + _NAME,
+        re.I,
+    ),
     re.compile(r"\bSupport\s+" + _NAME + r"\s*[!.]"),
     re.compile(r"\bdonation\s+to\s+" + _NAME),
     re.compile(r"\b(?:subscribe|subscription)\s+to\s+" + _NAME),
@@ -130,7 +144,7 @@ def _clean_name(name: str) -> str:
 
 
 def site_suffix(page_title: str) -> str | None:
-    """"Headline - Site Name" -> "Site Name" (a short last segment only)."""
+    """ "Headline - Site Name" -> "Site Name" (a short last segment only)."""
     parts = _SITE_SEPARATOR.split(page_title)
     if len(parts) >= 2 and 1 <= word_count(parts[-1]) <= 6:
         return parts[-1].strip()

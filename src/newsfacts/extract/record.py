@@ -15,15 +15,43 @@ from newsfacts.extract.cleaning import clean_paragraphs
 FIELD_NAMES = {
     "title": ("title", "headline", "name", "heading"),
     "body": (
-        "content_original", "articleBody", "article_body", "body", "text", "content",
-        "maintext", "full_text", "fulltext", "article", "story",
+        "content_original",
+        "articleBody",
+        "article_body",
+        "body",
+        "text",
+        "content",
+        "maintext",
+        "full_text",
+        "fulltext",
+        "article",
+        "story",
     ),
     "published_date": (
-        "date", "published_date", "published", "publishedAt", "published_at", "datePublished",
-        "date_publish", "pubDate", "pub_date", "publication_date", "created_at", "timestamp",
+        "date",
+        "published_date",
+        "published",
+        "publishedAt",
+        "published_at",
+        "datePublished",
+        "date_publish",
+        "pubDate",
+        "pub_date",
+        "publication_date",
+        "created_at",
+        "timestamp",
     ),
     "authors": ("authors", "author", "byline", "bylines", "creator", "writers"),
-    "publisher": ("publisher", "source", "source_name", "site_name", "sitename", "outlet", "media", "publication"),
+    "publisher": (
+        "publisher",
+        "source",
+        "source_name",
+        "site_name",
+        "sitename",
+        "outlet",
+        "media",
+        "publication",
+    ),
     "url": ("url", "link", "canonical_url", "article_url", "href"),
     "tags": ("tags", "keywords", "categories", "subjects"),
 }
@@ -79,7 +107,9 @@ def extract_record(record: dict) -> RecordArticle:
     article = RecordArticle()
     article.title = _as_text(_lookup(record, FIELD_NAMES["title"]))
     article.authors = _author_names(_lookup(record, FIELD_NAMES["authors"]))
-    article.published_date = metadata.parse_date(_as_text(_lookup(record, FIELD_NAMES["published_date"])))
+    article.published_date = metadata.parse_date(
+        _as_text(_lookup(record, FIELD_NAMES["published_date"]))
+    )
     article.publisher = _as_text(_lookup(record, FIELD_NAMES["publisher"]))
     article.url = _as_text(_lookup(record, FIELD_NAMES["url"]))
     article.tags = _as_list(_lookup(record, FIELD_NAMES["tags"]))

@@ -104,8 +104,11 @@ def teaser_lines(lines: list[str]) -> set[int]:
             cursor + 1 < len(lines)
             and _is_teaser_headline(lines[cursor])
             and _is_teaser_summary(lines[cursor + 1])
-            and (cursor + 2 >= len(lines) or not _is_paragraph_like(lines[cursor + 2])
-                 or _is_teaser_headline(lines[cursor + 2]))
+            and (
+                cursor + 2 >= len(lines)
+                or not _is_paragraph_like(lines[cursor + 2])
+                or _is_teaser_headline(lines[cursor + 2])
+            )
         ):
             pairs += 1
             cursor += 2
@@ -168,9 +171,13 @@ def trim_weak_ends(scores: list[float], start: int, end: int) -> tuple[int, int]
         else:
             islands.append([index, index + 1])
         gap = 0.0
+
     def mass(island: list[int]) -> float:
         return sum(scores[island[0] : island[1]])
-    while len(islands) > 1 and mass(islands[-1]) < _WEAK_ISLAND_SHARE * sum(map(mass, islands[:-1])):
+
+    while len(islands) > 1 and mass(islands[-1]) < _WEAK_ISLAND_SHARE * sum(
+        map(mass, islands[:-1])
+    ):
         islands.pop()
     while len(islands) > 1 and mass(islands[0]) < _WEAK_ISLAND_SHARE * sum(map(mass, islands[1:])):
         islands.pop(0)

@@ -64,7 +64,7 @@ def _logical_suffix(path: Path) -> tuple[str, bool]:
 
 
 def detect_format(content: str, suffix: str) -> str:
-    """"json", "html" or "text", from what the content looks like."""
+    """ "json", "html" or "text", from what the content looks like."""
     head = content.lstrip()[:2048].lower()
     if head.startswith(("{", "[")):
         return "json"

@@ -55,7 +55,9 @@ def decode_text(data: bytes) -> str:
         # mostly printable, as for the Latin-1 files in real news corpora.
         text = data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise DecodeFailure("undecodable", f"not UTF-8 and no character set fits ({error})") from error
+        raise DecodeFailure(
+            "undecodable", f"not UTF-8 and no character set fits ({error})"
+        ) from error
     return text
 
 

@@ -41,7 +41,9 @@ def _split(content: str, source_path: str) -> tuple[list[tuple[str | None, objec
                 items.append((f"line {number}", json.loads(line)))
             except json.JSONDecodeError as error:
                 rejects.append(
-                    Reject(source_path, f"line {number}", "malformed_json", f"invalid JSON: {error}")
+                    Reject(
+                        source_path, f"line {number}", "malformed_json", f"invalid JSON: {error}"
+                    )
                 )
         if not items:
             return [], [Reject(source_path, None, "malformed_json", f"invalid JSON: {whole_error}")]
@@ -57,6 +59,11 @@ def read(content: str, source_path: str, sha256: str) -> tuple[list[RawRecord], 
         else:
             kind = type(item).__name__
             rejects.append(
-                Reject(source_path, key, "no_article", f"a JSON {kind}, not an object with article fields")
+                Reject(
+                    source_path,
+                    key,
+                    "no_article",
+                    f"a JSON {kind}, not an object with article fields",
+                )
             )
     return records, rejects
