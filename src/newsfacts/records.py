@@ -31,6 +31,19 @@ class RawRecord:
     fields: dict = field(default_factory=dict)
 
 
+@dataclass
+class ExtractedArticle:
+    """What every format's extractor finds, before normalisation into a row."""
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_date: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Reject:
     """An input that could not become an article: a short code and a message."""

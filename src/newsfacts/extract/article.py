@@ -21,14 +21,14 @@ from newsfacts.extract.cleaning import (
 from newsfacts.extract.html import extract_html
 from newsfacts.extract.lines import WORD, word_count
 from newsfacts.extract.record import extract_record
-from newsfacts.extract.scraped import ScrapedArticle, extract_scraped
-from newsfacts.records import RawRecord, Reject
+from newsfacts.extract.scraped import extract_scraped
+from newsfacts.records import ExtractedArticle, RawRecord, Reject
 
 
-def _plain(text: str) -> ScrapedArticle:
+def _plain(text: str) -> ExtractedArticle:
     """Plain article text: the headline on the first line, then the body."""
     lines = split_paragraphs(text)
-    return ScrapedArticle(title=lines[0], paragraphs=clean_paragraphs(lines[1:], title=lines[0]))
+    return ExtractedArticle(title=lines[0], paragraphs=clean_paragraphs(lines[1:], title=lines[0]))
 
 
 def extract_fields(record: RawRecord):
@@ -82,7 +82,7 @@ def to_article_row(record: RawRecord) -> dict | Reject:
         "source_key": record.source_key,
         "source_format": record.format,
         "publisher": _clean_optional(fields.publisher),
-        "url": _clean_optional(getattr(fields, "url", None)),
+        "url": _clean_optional(fields.url),
         "title": title,
         "authors": [a for a in (_clean_optional(x) for x in fields.authors) if a],
         "published_date": dt.date.fromisoformat(published) if published else None,

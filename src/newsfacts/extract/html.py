@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
 import trafilatura
 from lxml import html as lxml_html
 
 from newsfacts.extract import metadata
 from newsfacts.extract.cleaning import clean_paragraphs, normalise_text
+from newsfacts.records import ExtractedArticle
 
 _ARTICLE_TYPES = re.compile(r"(?i)(news)?article|blogposting|report|reportagenewsarticle")
-
-
-@dataclass
-class HtmlArticle:
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_date: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    tags: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
 
 
 def _json_ld_objects(tree) -> list[dict]:
@@ -139,11 +128,11 @@ def _publisher(tree, ld: dict, fallback: str | None) -> str | None:
     return (named or candidates or [None])[0]
 
 
-def extract_html(page: str, url: str | None = None) -> HtmlArticle:
+def extract_html(page: str, url: str | None = None) -> ExtractedArticle:
     document = trafilatura.bare_extraction(
         page, url=url, with_metadata=True, favor_precision=True, include_comments=False
     )
-    article = HtmlArticle()
+    article = ExtractedArticle()
     try:
         tree = lxml_html.fromstring(page)
     except (ValueError, lxml_html.etree.ParserError):

@@ -7,10 +7,9 @@ preference ("content_original" before the tokenised "content"). Nested values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from newsfacts.extract import metadata
 from newsfacts.extract.cleaning import clean_paragraphs
+from newsfacts.records import ExtractedArticle
 
 FIELD_NAMES = {
     "title": ("title", "headline", "name", "heading"),
@@ -57,17 +56,6 @@ FIELD_NAMES = {
 }
 
 
-@dataclass
-class RecordArticle:
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_date: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    tags: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-
-
 def _lookup(record: dict, names: tuple[str, ...]):
     lowered = {key.lower(): value for key, value in record.items() if isinstance(key, str)}
     for name in names:
@@ -103,8 +91,8 @@ def _author_names(value) -> list[str]:
     return metadata.split_authors(_as_text(value))
 
 
-def extract_record(record: dict) -> RecordArticle:
-    article = RecordArticle()
+def extract_record(record: dict) -> ExtractedArticle:
+    article = ExtractedArticle()
     article.title = _as_text(_lookup(record, FIELD_NAMES["title"]))
     article.authors = _author_names(_lookup(record, FIELD_NAMES["authors"]))
     article.published_date = metadata.parse_date(

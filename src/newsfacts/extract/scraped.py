@@ -15,8 +15,6 @@ around it gives the publisher and the page's topic tags.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from newsfacts.extract import metadata
 from newsfacts.extract.cleaning import clean_paragraphs, split_paragraphs
 from newsfacts.extract.lines import (
@@ -29,6 +27,7 @@ from newsfacts.extract.lines import (
     is_title_case,
     word_count,
 )
+from newsfacts.records import ExtractedArticle
 
 # Scores of a line, by kind. Prose earns its word count; a short line costs a
 # little (menus are many short lines in a row); furniture costs a lot.
@@ -49,16 +48,6 @@ _MIN_SENTENCE_WORDS = 5
 _MIN_UNPUNCTUATED_WORDS = 15
 # How far above the body the headline and byline are looked for.
 _HEADER_LINES = 25
-
-
-@dataclass
-class ScrapedArticle:
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_date: str | None = None
-    publisher: str | None = None
-    tags: list[str] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
 
 
 def line_score(line: str) -> float:
@@ -199,7 +188,7 @@ def _after_headline(lines: list[str], scores: list[float], start: int, end: int)
     return start
 
 
-def extract_scraped(text: str) -> ScrapedArticle:
+def extract_scraped(text: str) -> ExtractedArticle:
     """Title, byline, date, publisher, tags and body paragraphs of a scraped page."""
     lines = split_paragraphs(text)
     scores = [line_score(line) for line in lines]
@@ -209,7 +198,7 @@ def extract_scraped(text: str) -> ScrapedArticle:
     start = _after_headline(lines, scores, start, end)
     start, end = trim_weak_ends(scores, start, end)
     header = lines[max(0, start - _HEADER_LINES) : start]
-    article = ScrapedArticle()
+    article = ExtractedArticle()
     article.title = _find_title(lines, header)
     article.authors = _find_authors(header)
     article.published_date = metadata.find_date(header) or metadata.find_date(lines[:start])
