@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from newsfacts import package
+from newsfacts.entities import entity_tables, resolve_articles
 from newsfacts.extract.article import to_article_row
 from newsfacts.ingest import FileReading, discover, read_source
 from newsfacts.records import BuildError, Reject, SourceFile
@@ -170,12 +171,17 @@ def build(
     out: str | Path = "datapackage",
     *,
     strict: bool = False,
+    entities: bool = True,
     progress: Callable[[SourceFile], None] | None = None,
     on_sources: Callable[[int], None] | None = None,
+    on_stage: Callable[[str, int], None] | None = None,
+    on_article: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Build the data package in ``out`` from files and folders in ``inputs``.
 
-    With no inputs, builds the sample that ships with the package. Returns a
+    With no inputs, builds the sample that ships with the package. With
+    ``entities=False`` the NER step is skipped and the entities and mentions
+    tables are written empty. Returns a
     ``BuildReport``; raises ``BuildError`` (with a one-line message) when no
     valid package can be written, leaving any previous package in ``out`` as it was.
     """
@@ -218,11 +224,18 @@ def build(
             f"{first.reason} ({first.detail})"
         )
 
+    entity_rows, mention_rows = [], []
+    if entities:
+        if on_stage:
+            on_stage("entities", len(articles))
+        ordered = sorted(articles, key=lambda a: a["article_id"])
+        entity_rows, mention_rows = entity_tables(resolve_articles(ordered, progress=on_article))
+
     tables = {
         "articles": articles,
         "duplicates": duplicates,
-        "entities": [],
-        "mentions": [],
+        "entities": entity_rows,
+        "mentions": mention_rows,
         "facts": [],
         "rejects": [r.as_row() for r in rejects],
         "sources": _source_rows(readings, records_by_path, articles, duplicates, rejects),

@@ -33,8 +33,16 @@ def cli() -> None:
     "It is replaced only when the new package is valid.",
 )
 @click.option("--strict", is_flag=True, help="Fail the build if any input is rejected.")
+@click.option(
+    "--entities/--no-entities",
+    default=True,
+    show_default=True,
+    help="Run named entity recognition to fill the entities and mentions tables.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
-def build_command(inputs: tuple[Path, ...], out: Path, strict: bool, quiet: bool) -> None:
+def build_command(
+    inputs: tuple[Path, ...], out: Path, strict: bool, entities: bool, quiet: bool
+) -> None:
     """Build a data package from INPUTS: files or folders (searched recursively).
 
     Each file's format is detected from its content: scraped page text or plain

@@ -58,3 +58,29 @@ def mean_scores(scores: list[BodyScore]) -> tuple[float, float, float]:
         sum(s.recall for s in scores) / n,
         sum(s.f1 for s in scores) / n,
     )
+
+
+def score_entities(
+    predicted: list[list[tuple[set, str]]], gold: list[list[tuple[set, str]]], typed: bool
+) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 of per-article entities.
+
+    Each entity is (its normalised written forms, its type). A prediction
+    matches a gold entity when their forms intersect (and, if ``typed``, their
+    types agree); each gold entity is matched at most once.
+    """
+    matched = total_pred = total_gold = 0
+    for pred, truth in zip(predicted, gold, strict=True):
+        total_pred += len(pred)
+        total_gold += len(truth)
+        used: set[int] = set()
+        for forms, kind in pred:
+            for index, (gold_forms, gold_kind) in enumerate(truth):
+                if index not in used and forms & gold_forms and (not typed or kind == gold_kind):
+                    used.add(index)
+                    break
+        matched += len(used)
+    precision = matched / total_pred if total_pred else 0.0
+    recall = matched / total_gold if total_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1

