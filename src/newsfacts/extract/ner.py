@@ -51,7 +51,8 @@ _TITLE_WORDS = (
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE_S = re.compile(r"\w['’]s$")
+_PLURAL_POSSESSIVE = re.compile(r"s['’]$")
 
 
 @dataclass(frozen=True)
@@ -93,19 +94,17 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         start += leading.end()
         span = text[start:end]
         leading = _LEADING_THE.match(span) or _TITLES.match(span)
-    possessive = _POSSESSIVE.search(span)
-    if possessive and possessive.start() > 0 and span[possessive.start() - 1].isalnum():
-        if span.endswith(("'s", "’s")) or span.endswith(("s'", "s’")):
-            end -= 2 if span.endswith(("'s", "’s")) else 1
+    if _POSSESSIVE_S.search(span):
+        end -= 2
+    elif _PLURAL_POSSESSIVE.search(span):
+        end -= 1
     return start, end
 
 
 def _keep(text: str, label: str, corrections: frozenset) -> bool:
     if "types" in corrections and label not in ENTITY_TYPES:
         return False
-    if "junk" in corrections and (not re.search(r"[^\W\d_]", text) or text.islower()):
-        return False
-    return True
+    return not ("junk" in corrections and (not re.search(r"[^\W\d_]", text) or text.islower()))
 
 
 def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:

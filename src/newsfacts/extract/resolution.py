@@ -86,17 +86,21 @@ def _retyped(mention: Mention, before: str) -> str:
         return "ORG"
     if _AWARD.search(text) and label in ("ORG", "PERSON", "EVENT", "PRODUCT"):
         return "WORK_OF_ART"
-    if _FACILITY.search(text) and " " in text and label in ("GPE", "ORG", "LOC", "PERSON"):
-        if not places:
-            return "FAC"
+    if (
+        _FACILITY.search(text)
+        and " " in text
+        and label in ("GPE", "ORG", "LOC", "PERSON")
+        and not places
+    ):
+        return "FAC"
     if label in ("NORP", "LOC", "GPE") and any(p.kind in ("country", "us_state") for p in places):
         return "GPE"
     if label in ("ORG", "LOC") and places and _LOCATIVE.search(before):
         # "in Liverpool" is the city; "Liverpool beat Chelsea" is the club.
         return "GPE"
-    if " " not in text and label in ("PERSON", "ORG", "GPE", "NORP") and not places:
-        if gazetteer.demonym_country(text) is not None:
-            return "NORP"
+    single_word = " " not in text and label in ("PERSON", "ORG", "GPE", "NORP") and not places
+    if single_word and gazetteer.demonym_country(text) is not None:
+        return "NORP"
     if label == "GPE" and not places and _REGION.search(text):
         return "LOC"
     if label == "LOC" and any(p.kind == "continent" for p in places):
