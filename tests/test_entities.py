@@ -181,3 +181,15 @@ def test_entity_ids_do_not_depend_on_other_articles(tmp_path):
     shared = one.index.intersection(everything.index)
     assert len(shared) > 5
     assert (one[shared] == everything[shared]).all()
+
+
+def test_acronym_mentions_get_their_own_sentence():
+    body = (
+        "The Shanghai Cooperation Organization (SCO) met. Nothing else happened here at all. "
+        "Later the SCO said no."
+    )
+    result = next(recognise([body]))
+    for cluster in resolve(body, result):
+        for m in cluster.mentions:
+            assert body[m.sentence_start : m.sentence_end].find(m.text) >= 0
+            assert m.sentence_end > m.sentence_start

@@ -38,10 +38,10 @@ def resolve_articles(
     """Each article with its entity clusters, in the order given."""
     articles = list(articles)
     resolved = []
-    for article, mentions in zip(
+    for article, recognised in zip(
         articles, recognise((a["body"] for a in articles), corrections), strict=True
     ):
-        resolved.append((article, resolve(article["body"], mentions, steps)))
+        resolved.append((article, resolve(article["body"], recognised, steps)))
         if progress:
             progress(1)
     return resolved

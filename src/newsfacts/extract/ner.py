@@ -66,6 +66,14 @@ class Mention:
     sentence_end: int
 
 
+@dataclass(frozen=True)
+class Recognised:
+    """An article's mentions and its sentences as (start, end) offsets."""
+
+    mentions: list[Mention]
+    sentences: list[tuple[int, int]]
+
+
 @functools.cache
 def load_model(corrections: frozenset = ALL_CORRECTIONS):
     """The spaCy pipeline with only what NER needs, plus our corrections."""
@@ -132,8 +140,9 @@ def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:
 
 def recognise(
     bodies: Iterable[str], corrections: frozenset = ALL_CORRECTIONS, batch_size: int = 16
-) -> Iterator[list[Mention]]:
-    """Mentions in each body, in order; spaCy batches the work."""
+) -> Iterator[Recognised]:
+    """Mentions and sentences of each body, in order; spaCy batches the work."""
     nlp = load_model(corrections)
     for doc in nlp.pipe(bodies, batch_size=batch_size):
-        yield mentions_in(doc, corrections)
+        sentences = [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
+        yield Recognised(mentions_in(doc, corrections), sentences)

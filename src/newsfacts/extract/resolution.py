@@ -17,12 +17,13 @@ after the model's own spans, each switchable for measurement:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from newsfacts.extract import gazetteer
-from newsfacts.extract.ner import Mention
+from newsfacts.extract.ner import Mention, Recognised
 
 ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames"})
 
@@ -151,16 +152,13 @@ def _with_acronyms(body: str, mentions: list[Mention], sentence_of) -> tuple[lis
     return sorted(merged.values(), key=lambda m: (m.start, m.end)), aliases
 
 
-def _sentence_locator(mentions: list[Mention]):
-    bounds = sorted(
-        {(m.sentence, m.sentence_start, m.sentence_end) for m in mentions}, key=lambda b: b[1]
-    )
+def _sentence_locator(sentences: list[tuple[int, int]]):
+    starts = [start for start, _ in sentences]
 
     def locate(mention: Mention) -> Mention:
-        for index, start, end in bounds:
-            if start <= mention.start < end:
-                return replace(mention, sentence=index, sentence_start=start, sentence_end=end)
-        return mention
+        index = max(bisect.bisect_right(starts, mention.start) - 1, 0)
+        start, end = sentences[index]
+        return replace(mention, sentence=index, sentence_start=start, sentence_end=end)
 
     return locate
 
@@ -170,8 +168,9 @@ def _canonical(texts: list[str]) -> str:
     return max(forms, key=lambda f: (len(f.split()), forms[f], len(f), f))
 
 
-def resolve(body: str, mentions: list[Mention], steps: frozenset = ALL_STEPS) -> list[Cluster]:
+def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> list[Cluster]:
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
+    mentions = recognised.mentions
     if "spans" in steps:
         mentions = [m for m in (_fix_span(body, m) for m in mentions) if m]
     if "retype" in steps:
@@ -180,7 +179,9 @@ def resolve(body: str, mentions: list[Mention], steps: frozenset = ALL_STEPS) ->
         ]
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
-        mentions, acronym_aliases = _with_acronyms(body, mentions, _sentence_locator(mentions))
+        mentions, acronym_aliases = _with_acronyms(
+            body, mentions, _sentence_locator(recognised.sentences or [(0, len(body))])
+        )
 
     groups: dict[str, list[Mention]] = {}
     for mention in mentions:
