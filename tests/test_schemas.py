@@ -116,3 +116,11 @@ def test_pandera_rejects_a_row_that_breaks_a_constraint():
     assert kept == [good]
     assert failed and "reason" in failed[0][1]
     assert isinstance(pd.DataFrame(kept), pd.DataFrame)
+
+
+@pytest.mark.parametrize("table", TABLE_NAMES)
+def test_every_column_and_table_is_described(table):
+    schema = _yaml(table)
+    assert schema.get("title") and schema.get("description")
+    for field in schema["fields"]:
+        assert field.get("title") and field.get("description"), field["name"]

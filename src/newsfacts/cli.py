@@ -117,3 +117,36 @@ def validate_command(path: Path) -> None:
         )
         sys.exit(1)
     click.echo(f"{folder / 'datapackage.json'} is valid")
+
+
+@cli.command("publish")
+@click.argument("path", default="datapackage", type=click.Path(path_type=Path))
+def publish_command(path: Path) -> None:
+    """Build the SQLite database (PATH/newsfacts.db) that Datasette serves, from the
+    data package in PATH: tables with keys, indexes, full-text search and views."""
+    from newsfacts.publish import publish
+
+    try:
+        database = publish(path)
+    except BuildError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"SQLite database written: {database}")
+
+
+@cli.command("serve")
+@click.argument("path", default="datapackage", type=click.Path(path_type=Path))
+@click.option("--host", "-h", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", "-p", default=8001, show_default=True, help="Port to listen on.")
+def serve_command(path: Path, host: str, port: int) -> None:
+    """Browse and query the data package in PATH with Datasette (read-only).
+
+    The SQLite database is built first when it is missing or older than the package.
+    """
+    from newsfacts.serve import serve
+
+    if not (path / "datapackage.json").exists():
+        click.echo(f"Error: no datapackage.json in {path}: run `newsfacts build` first", err=True)
+        sys.exit(1)
+    click.echo(f"Serving {path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    sys.exit(serve(path, host, port))

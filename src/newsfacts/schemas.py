@@ -48,13 +48,21 @@ class TableSchema:
         return [f["name"] for f in self.fields]
 
     @property
+    def datasette(self) -> dict:
+        """Hints for the SQLite database and Datasette: label column, facets,
+        sortable columns, full-text columns, indexes."""
+        return dict(self.descriptor.get("datasette", {}))
+
+    @property
     def primary_key(self) -> list[str]:
         return list(self.descriptor.get("primaryKey", []))
 
     def frictionless_schema(self) -> dict:
         """The Table Schema for datapackage.json (without our private properties)."""
         schema = {
-            k: v for k, v in self.descriptor.items() if k not in ("name", "title", "description")
+            k: v
+            for k, v in self.descriptor.items()
+            if k not in ("name", "title", "description", "datasette")
         }
         schema["fields"] = [
             {k: v for k, v in f.items() if k not in _PRIVATE_PROPERTIES} for f in self.fields

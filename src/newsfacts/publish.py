@@ -1,0 +1,150 @@
+"""From a data package to a SQLite database that Datasette serves well.
+
+Tables, types, primary and foreign keys, indexes and full-text search all come
+from ``schemas/`` (via ``newsfacts.schemas``); nothing here names a column
+that the schemas do not declare, except in the views and the co-occurrence
+table, which are built with SQL over declared columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import sqlite_utils
+
+from newsfacts.records import BuildError
+from newsfacts.schemas import TableSchema, all_schemas
+
+DATABASE_NAME = "newsfacts"
+_SQL_TYPES = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": int,
+    "date": str,
+    "array": str,
+}
+_BATCH = 5_000
+
+VIEWS = {
+    "facts_with_context": """
+        select f.fact_id, f.kind, f.text, f.value_number, f.unit, f.value_date, f.source_text,
+               s.name as source_name, f.source_entity_id, f.article_id, a.title,
+               a.published_date, a.publisher
+        from facts f
+        join articles a on a.article_id = f.article_id
+        left join entities s on s.entity_id = f.source_entity_id
+    """,
+    "article_entities": """
+        select m.article_id, a.title, a.published_date, m.entity_id, e.name, e.type,
+               count(*) as mentions
+        from mentions m
+        join articles a on a.article_id = m.article_id
+        join entities e on e.entity_id = m.entity_id
+        group by m.article_id, m.entity_id
+    """,
+}
+
+COOCCURRENCE_SQL = """
+    create table entity_cooccurrence as
+    with pairs as (select distinct article_id, entity_id from mentions)
+    select a.entity_id as entity_a, b.entity_id as entity_b, count(*) as articles
+    from pairs a join pairs b on a.article_id = b.article_id and a.entity_id < b.entity_id
+    group by a.entity_id, b.entity_id
+    having count(*) >= :min_articles
+"""
+
+
+def database_path(package_dir: Path) -> Path:
+    return Path(package_dir) / f"{DATABASE_NAME}.db"
+
+
+def is_stale(package_dir: Path) -> bool:
+    """The database is missing or older than the package it was built from."""
+    db = database_path(package_dir)
+    descriptor = Path(package_dir) / "datapackage.json"
+    return not db.exists() or db.stat().st_mtime < descriptor.stat().st_mtime
+
+
+def _sql_value(field: dict, value):
+    if value is None:
+        return None
+    if field["type"] == "array":
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _load_table(db: sqlite_utils.Database, schema: TableSchema, data_dir: Path) -> None:
+    columns = {f["name"]: _SQL_TYPES[f["type"]] for f in schema.fields}
+    foreign_keys = [
+        (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+        for fk in schema.descriptor.get("foreignKeys", [])
+    ]
+    pk = schema.primary_key
+    table = db.table(schema.name)
+    table.create(
+        columns,
+        pk=(pk[0] if len(pk) == 1 else tuple(pk)) if pk else None,
+        foreign_keys=foreign_keys or None,
+        not_null={f["name"] for f in schema.fields if f.get("constraints", {}).get("required")},
+    )
+    parquet = pq.ParquetFile(data_dir / f"{schema.name}.parquet")
+    for batch in parquet.iter_batches(batch_size=_BATCH):
+        rows = [
+            {f["name"]: _sql_value(f, row[f["name"]]) for f in schema.fields}
+            for row in batch.to_pylist()
+        ]
+        table.insert_all(rows, batch_size=_BATCH)
+
+
+def _index_and_search(db: sqlite_utils.Database, schema: TableSchema) -> None:
+    hints = schema.datasette
+    table = db.table(schema.name)
+    fk_columns = [fk["fields"][0] for fk in schema.descriptor.get("foreignKeys", [])]
+    for column in dict.fromkeys(fk_columns + hints.get("indexes", [])):
+        if schema.primary_key[:1] != [column]:
+            table.create_index([column], if_not_exists=True)
+    if hints.get("fts"):
+        table.enable_fts(hints["fts"], tokenize="porter", create_triggers=False)
+
+
+def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> Path:
+    """Build ``<package_dir>/newsfacts.db`` from the package's Parquet files."""
+    package_dir = Path(package_dir)
+    data_dir = package_dir / "data"
+    if not (package_dir / "datapackage.json").exists():
+        raise BuildError(f"no datapackage.json in {package_dir}: run `newsfacts build` first")
+    target = database_path(package_dir)
+    staging = target.with_name(f".{target.name}.tmp")
+    staging.unlink(missing_ok=True)
+    db = sqlite_utils.Database(staging)
+    db.conn.execute("pragma journal_mode = off")
+    db.conn.execute("pragma synchronous = off")
+    with db.conn:
+        for schema in all_schemas():
+            _load_table(db, schema, data_dir)
+        for schema in all_schemas():
+            _index_and_search(db, schema)
+        db.conn.execute(COOCCURRENCE_SQL, {"min_articles": cooccurrence_min_articles})
+        db.conn.execute("create index entity_cooccurrence_b on entity_cooccurrence(entity_b)")
+        db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
+        for name, sql in VIEWS.items():
+            db.create_view(name, sql, replace=True)
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    db.table("_newsfacts_info").insert_all(
+        [
+            {"key": "version", "value": descriptor.get("version", "")},
+            {"key": "package", "value": descriptor.get("name", "")},
+        ],
+        pk="key",
+    )
+    db.conn.execute("analyze")
+    db.close()
+    os.replace(staging, target)
+    return target

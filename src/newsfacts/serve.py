@@ -1,0 +1,164 @@
+"""Serving a data package with Datasette: metadata from the schemas, fast
+settings, our article and entity pages, and the server itself.
+
+The metadata is generated, never written by hand: titles, descriptions,
+column descriptions, facets, sortable and label columns all come from
+``schemas/``; the canned queries are the questions users ask first.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+from newsfacts.__about__ import __version__
+from newsfacts.publish import DATABASE_NAME, database_path, is_stale, publish
+from newsfacts.schemas import all_schemas
+
+# Datasette settings that keep large tables fast and facets honest: facet
+# suggestions scan every column and dominate page time at 100k rows; a facet
+# that times out comes back empty without a word, so its limit is generous.
+SETTINGS = {
+    "suggest_facets": "off",
+    "facet_time_limit_ms": "3000",
+    "sql_time_limit_ms": "5000",
+    "default_page_size": "50",
+    "max_returned_rows": "2000",
+    "default_facet_size": "20",
+}
+
+CANNED_QUERIES = {
+    "top_entities": {
+        "title": "Top entities in a date range",
+        "description": "Entities mentioned in the most articles published between two dates.",
+        "sql": """select e.entity_id, e.name, e.type, count(distinct m.article_id) as articles,
+  count(*) as mentions
+from mentions m
+join articles a on a.article_id = m.article_id
+join entities e on e.entity_id = m.entity_id
+where coalesce(a.published_date, '') between :start_date and :end_date
+group by e.entity_id
+order by articles desc, mentions desc
+limit 100""",
+    },
+    "facts_about_entity": {
+        "title": "All facts about an entity",
+        "description": "Facts whose subject, object or source is the entity (name or id).",
+        "sql": """select f.kind, f.text, f.value_number, f.unit, f.value_date, f.source_text,
+  a.title, a.published_date, f.article_id, f.fact_id
+from facts f
+join articles a on a.article_id = f.article_id
+join entities e on e.entity_id in (f.subject_entity_id, f.object_entity_id, f.source_entity_id)
+where e.name = :entity or e.entity_id = :entity
+order by a.published_date desc""",
+    },
+    "quotes_by_speaker": {
+        "title": "Quotes by a speaker",
+        "description": "Direct quotations attributed to a person (name as in the entities table).",
+        "sql": """select f.text, f.source_text, a.title, a.published_date, f.article_id
+from facts f
+join articles a on a.article_id = f.article_id
+left join entities e on e.entity_id = f.source_entity_id
+where f.kind = 'quote' and (e.name = :speaker or f.source_text = :speaker)
+order by a.published_date desc""",
+    },
+    "articles_mentioning_two_entities": {
+        "title": "Articles mentioning two entities",
+        "description": "Articles that mention both entities (names as in the entities table).",
+        "sql": """select a.article_id, a.title, a.published_date, a.publisher
+from articles a
+where a.article_id in (
+    select m.article_id from mentions m join entities e on e.entity_id = m.entity_id
+    where e.name = :entity_a)
+  and a.article_id in (
+    select m.article_id from mentions m join entities e on e.entity_id = m.entity_id
+    where e.name = :entity_b)
+order by a.published_date desc""",
+    },
+}
+
+
+def datasette_metadata(package_dir: Path) -> dict:
+    descriptor = json.loads((Path(package_dir) / "datapackage.json").read_text(encoding="utf-8"))
+    licence = (descriptor.get("licenses") or [{}])[0]
+    tables = {}
+    for schema in all_schemas():
+        hints = schema.datasette
+        table = {
+            "title": schema.descriptor.get("title", schema.name),
+            "description": schema.descriptor.get("description", ""),
+            "columns": {f["name"]: f.get("description", f.get("title", "")) for f in schema.fields},
+        }
+        for key in ("facets", "label_column"):
+            if key in hints:
+                table[key] = hints[key]
+        if "sortable_columns" in hints:
+            # The primary key stays sortable: Datasette's own search and filter
+            # forms submit the current sort, which defaults to it.
+            table["sortable_columns"] = list(
+                dict.fromkeys(schema.primary_key + hints["sortable_columns"])
+            )
+        tables[schema.name] = table
+    for hidden in ("_newsfacts_info",):
+        tables[hidden] = {"hidden": True}
+    tables["entity_cooccurrence"] = {
+        "title": "Entity co-occurrence",
+        "description": "Pairs of entities mentioned in the same articles, with how many.",
+        "sortable_columns": ["articles"],
+    }
+    sources = ", ".join(s.get("title", "") for s in descriptor.get("sources", []))
+    return {
+        "title": descriptor.get("title", "newsfacts"),
+        "description": f"Data package version {descriptor.get('version')}, built by "
+        f"newsfacts {__version__} from: {sources}.",
+        "license": licence.get("name"),
+        "license_url": licence.get("path"),
+        "source": f"newsfacts data package {descriptor.get('version')} ({sources})",
+        "databases": {DATABASE_NAME: {"tables": tables, "queries": CANNED_QUERIES}},
+    }
+
+
+def site_dir() -> Path:
+    return Path(str(resources.files("newsfacts") / "site"))
+
+
+def datasette_command(package_dir: Path, host: str, port: int) -> list[str]:
+    """The ``datasette serve`` command line for a package (database built if stale)."""
+    package_dir = Path(package_dir)
+    if is_stale(package_dir):
+        publish(package_dir)
+    metadata_path = package_dir / ".datasette-metadata.json"
+    metadata_path.write_text(
+        json.dumps(datasette_metadata(package_dir), indent=2, sort_keys=True), encoding="utf-8"
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(database_path(package_dir)),
+        "--metadata",
+        str(metadata_path),
+        "--template-dir",
+        str(site_dir() / "templates"),
+        "--plugins-dir",
+        str(site_dir() / "plugins"),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    for name, value in SETTINGS.items():
+        command += ["--setting", name, value]
+    return command
+
+
+def serve(
+    package_dir: str | Path = "datapackage", host: str = "127.0.0.1", port: int = 8001
+) -> int:
+    """Run Datasette in the foreground on the package's database; its exit code."""
+    return subprocess.call(datasette_command(Path(package_dir), host, port))

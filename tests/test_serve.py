@@ -1,0 +1,218 @@
+"""A real Datasette server over a database built from real corpus articles,
+checked through HTTP JSON, and a real browser (Debian's Chromium) on its pages."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pyarrow.parquet as pq
+import pytest
+
+import newsfacts
+from newsfacts.publish import publish
+from newsfacts.schemas import all_schemas
+from newsfacts.serve import CANNED_QUERIES, datasette_command, datasette_metadata
+from tests.conftest import CORPUS, SEED, require
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _corpus_inputs() -> list[Path]:
+    require(CORPUS)
+    bbc = sorted((CORPUS / "bbc-fulltext").rglob("*.txt"))[::60]
+    records = sorted((CORPUS / "article-bias-prediction" / "jsons").glob("*.json"))[::60]
+    return [SEED, *bbc, *records]
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    out = tmp_path_factory.mktemp("served") / "package"
+    newsfacts.build(_corpus_inputs(), out)
+    publish(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(package):
+    port = _free_port()
+    process = subprocess.Popen(
+        datasette_command(package, "127.0.0.1", port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/-/versions.json", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail(f"datasette did not start: {process.stdout.read().decode()[-2000:]}")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _json(url: str, **params):
+    response = httpx.get(url, params=params, timeout=30)
+    assert response.status_code == 200, (url, response.text[:500])
+    return response.json()
+
+
+def test_table_row_counts_equal_parquet_row_counts(server, package):
+    for schema in all_schemas():
+        expected = pq.ParquetFile(package / "data" / f"{schema.name}.parquet").metadata.num_rows
+        data = _json(f"{server}/newsfacts/{schema.name}.json", _size=1)
+        assert data["filtered_table_rows_count"] == expected, schema.name
+    assert expected >= 0
+
+
+def test_mentions_link_to_their_article_and_entity(server):
+    rows = _json(f"{server}/newsfacts/mentions.json", _labels="on", _size=5, _shape="array")
+    assert rows
+    for row in rows:
+        assert row["article_id"]["label"] and row["entity_id"]["label"]
+        article = _json(
+            f"{server}/newsfacts/articles/{row['article_id']['value']}.json", _shape="array"
+        )
+        body = article[0]["body"]
+        assert body[row["start"] : row["end"]] == row["text"]
+
+
+def test_full_text_search_finds_a_known_article(server):
+    rows = _json(f"{server}/newsfacts/articles.json", _search="Dushanbe", _shape="array")
+    assert any(r["title"].startswith("Russia Holds Military Drills") for r in rows)
+
+
+def test_publisher_facet_returns_counts(server):
+    data = _json(f"{server}/newsfacts/articles.json", _facet="publisher", _size=0)
+    results = data["facet_results"]["publisher"]["results"]
+    assert results and all(r["count"] > 0 for r in results)
+    assert not data["facet_results"]["publisher"]["truncated"] or len(results) >= 20
+
+
+@pytest.mark.parametrize("query", sorted(CANNED_QUERIES))
+def test_each_canned_query_runs(server, query):
+    params = {
+        "start_date": "2000-01-01",
+        "end_date": "2030-12-31",
+        "entity": "Russia",
+        "speaker": "Barack Obama",
+        "entity_a": "Russia",
+        "entity_b": "Tajikistan",
+    }
+    data = _json(f"{server}/newsfacts/{query}.json", _shape="objects", **params)
+    assert "rows" in data
+    if query == "top_entities":
+        assert data["rows"] and data["rows"][0]["articles"] >= 1
+    if query == "articles_mentioning_two_entities":
+        assert any(r["title"].startswith("Russia Holds") for r in data["rows"])
+
+
+def test_metadata_has_every_column_description_from_the_schemas(server, package):
+    served = _json(f"{server}/-/metadata.json")
+    generated = datasette_metadata(package)
+    assert served["license"] == generated["license"] == "CC0-1.0"
+    for schema in all_schemas():
+        columns = served["databases"]["newsfacts"]["tables"][schema.name]["columns"]
+        for field in schema.fields:
+            assert columns.get(field["name"]), (schema.name, field["name"])
+            assert columns[field["name"]] == field["description"]
+
+
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        message = "Debian chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    manager = sync_playwright().start()
+    browser = manager.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    return manager, browser
+
+
+@pytest.fixture(scope="module")
+def page():
+    manager, browser = _browser()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield page
+    browser.close()
+    manager.stop()
+
+
+def test_browser_index_article_entity_and_search(server, page):
+    page.goto(f"{server}/")
+    assert "newsfacts" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "index.png"))
+
+    page.goto(f"{server}/newsfacts/articles?_search=Dushanbe")
+    row = page.locator("tr", has_text="Russia Holds Military Drills in Tajikistan")
+    row.locator("td a").first.click()
+    page.wait_for_selector(".nf-body")
+    assert page.inner_text("h1.nf-title").startswith("Russia Holds Military Drills")
+    highlighted = page.locator(".nf-body a.nf-ent").all_inner_texts()
+    assert "Dushanbe" in highlighted and "Interfax" in highlighted
+    sidebar = page.inner_text(".nf-entities")
+    assert "Collective Security Treaty Organization" in sidebar
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+    page.click(".nf-body a.nf-ent:text('Dushanbe')")
+    page.wait_for_selector(".nf-entity-articles")
+    assert "Russia Holds Military Drills" in page.inner_text(".nf-entity-articles")
+    assert "TJ" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
+
+    page.goto(f"{server}/newsfacts/articles")
+    page.fill("input#_search", "Interfax")
+    page.press("input#_search", "Enter")
+    page.wait_for_load_state()
+    assert "Russia Holds Military Drills" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "search.png"))
+
+
+def test_serve_command_refuses_a_folder_without_a_package(tmp_path):
+    from click.testing import CliRunner
+
+    from newsfacts.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", str(tmp_path)])
+    assert result.exit_code == 1 and "run `newsfacts build` first" in result.output
+
+
+def test_database_is_stale_once_the_package_is_newer(package):
+    from newsfacts.publish import database_path, is_stale
+
+    assert not is_stale(package)
+    older = (package / "datapackage.json").stat().st_mtime - 10
+    os.utime(database_path(package), (older, older))
+    assert is_stale(package)
+    publish(package)
+    assert not is_stale(package)
