@@ -21,6 +21,7 @@ from pathlib import Path
 
 from newsfacts import package
 from newsfacts.entities import entity_tables, resolve_articles
+from newsfacts.facts import fact_rows
 from newsfacts.extract.article import to_article_row
 from newsfacts.ingest import FileReading, discover, read_source
 from newsfacts.records import BuildError, Reject, SourceFile
@@ -180,8 +181,8 @@ def build(
     """Build the data package in ``out`` from files and folders in ``inputs``.
 
     With no inputs, builds the sample that ships with the package. With
-    ``entities=False`` the NER step is skipped and the entities and mentions
-    tables are written empty. Returns a
+    ``entities=False`` the NER step is skipped and the entities, mentions and
+    facts tables are written empty (facts link to entities). Returns a
     ``BuildReport``; raises ``BuildError`` (with a one-line message) when no
     valid package can be written, leaving any previous package in ``out`` as it was.
     """
@@ -224,19 +225,21 @@ def build(
             f"{first.reason} ({first.detail})"
         )
 
-    entity_rows, mention_rows = [], []
+    entity_rows, mention_rows, facts = [], [], []
     if entities:
         if on_stage:
-            on_stage("entities", len(articles))
+            on_stage("entities and facts", len(articles))
         ordered = sorted(articles, key=lambda a: a["article_id"])
-        entity_rows, mention_rows = entity_tables(resolve_articles(ordered, progress=on_article))
+        resolved = resolve_articles(ordered, progress=on_article)
+        entity_rows, mention_rows, cluster_ids = entity_tables(resolved)
+        facts = fact_rows(resolved, cluster_ids)
 
     tables = {
         "articles": articles,
         "duplicates": duplicates,
         "entities": entity_rows,
         "mentions": mention_rows,
-        "facts": [],
+        "facts": facts,
         "rejects": [r.as_row() for r in rejects],
         "sources": _source_rows(readings, records_by_path, articles, duplicates, rejects),
     }

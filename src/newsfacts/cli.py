@@ -37,7 +37,7 @@ def cli() -> None:
     "--entities/--no-entities",
     default=True,
     show_default=True,
-    help="Run named entity recognition to fill the entities and mentions tables.",
+    help="Run named entity recognition and fact extraction (entities, mentions, facts).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
 def build_command(

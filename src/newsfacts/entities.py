@@ -15,7 +15,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from newsfacts.extract.ner import ALL_CORRECTIONS, recognise
+from newsfacts.extract.ner import ALL_CORRECTIONS, Recognised, recognise
 from newsfacts.extract.resolution import ALL_STEPS, Cluster, name_key, resolve
 
 
@@ -34,14 +34,14 @@ def resolve_articles(
     corrections: frozenset = ALL_CORRECTIONS,
     steps: frozenset = ALL_STEPS,
     progress: Callable[[int], None] | None = None,
-) -> list[tuple[dict, list[Cluster]]]:
-    """Each article with its entity clusters, in the order given."""
+) -> list[tuple[dict, list[Cluster], Recognised]]:
+    """Each article with its entity clusters and NER output, in the order given."""
     articles = list(articles)
     resolved = []
     for article, recognised in zip(
         articles, recognise((a["body"] for a in articles), corrections), strict=True
     ):
-        resolved.append((article, resolve(article["body"], recognised, steps)))
+        resolved.append((article, resolve(article["body"], recognised, steps), recognised))
         if progress:
             progress(1)
     return resolved
@@ -50,7 +50,7 @@ def resolve_articles(
 def _acronym_map(resolved) -> dict[str, str]:
     """ORG acronym key → the key of its long form, where the corpus agrees on one."""
     seen: dict[str, set[str]] = defaultdict(set)
-    for _, clusters in resolved:
+    for _, clusters, _ in resolved:
         for cluster in clusters:
             if cluster.type != "ORG":
                 continue
@@ -60,8 +60,8 @@ def _acronym_map(resolved) -> dict[str, str]:
     return {acronym: next(iter(keys)) for acronym, keys in seen.items() if len(keys) == 1}
 
 
-def entity_tables(resolved) -> tuple[list[dict], list[dict]]:
-    """(entities rows, mentions rows) for resolved articles."""
+def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
+    """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``)."""
     acronyms = _acronym_map(resolved)
     names: dict[str, Counter] = defaultdict(Counter)
     aliases: dict[str, set] = defaultdict(set)
@@ -69,10 +69,12 @@ def entity_tables(resolved) -> tuple[list[dict], list[dict]]:
     types: dict[str, Counter] = defaultdict(Counter)
     places: dict[str, object] = {}
     mentions = []
-    for article, clusters in resolved:
+    cluster_ids: dict[int, str] = {}
+    for article, clusters, _ in resolved:
         for cluster in clusters:
             key = acronyms.get(cluster_key(cluster), cluster_key(cluster))
             entity_id = entity_id_for(key)
+            cluster_ids[id(cluster)] = entity_id
             names[entity_id][cluster.place.name if cluster.place else cluster.name] += 1
             aliases[entity_id].update(cluster.aliases | {cluster.name})
             articles_of[entity_id].add(article["article_id"])
@@ -113,4 +115,4 @@ def entity_tables(resolved) -> tuple[list[dict], list[dict]]:
                 "geonames_id": place.geonames_id if place else None,
             }
         )
-    return entities, mentions
+    return entities, mentions, cluster_ids

@@ -47,7 +47,9 @@ _TITLE_WORDS = (
     "Lt|Sgt|Rev|Sen|Senator|Rep|Representative|Gov|Governor|President|Prime Minister|"
     "Chancellor|Judge|Justice|King|Queen|Prince|Princess|Pope|Minister|Secretary|Mayor|"
     "Chairman|Chairwoman|Speaker|Coach|Officer|MP|MEP|Ambassador|Commissioner|Director|"
-    "Leader|Chief|Sheikh|Ayatollah|Archbishop|Bishop|Detective|Inspector|Sergeant"
+    "Leader|Chief|Sheikh|Ayatollah|Archbishop|Bishop|Detective|Inspector|Sergeant|"
+    "Councillor|Councilman|Councilwoman|Alderman|Assemblyman|Assemblywoman|Congressman|"
+    "Congresswoman|Spokesman|Spokeswoman|Deputy|Vice President"
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
@@ -120,6 +122,7 @@ def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:
     sentences = list(doc.sents)
     found = []
     sentence_index = 0
+    sentences = [_stripped(body, s.start_char, s.end_char) for s in sentences]
     for ent in doc.ents:
         start, end = ent.start_char, ent.end_char
         if "trim" in corrections:
@@ -127,15 +130,22 @@ def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:
         text = body[start:end]
         if not text.strip() or not _keep(text, ent.label_, corrections):
             continue
-        while sentence_index + 1 < len(sentences) and sentences[sentence_index].end_char <= start:
+        while sentence_index + 1 < len(sentences) and sentences[sentence_index][1] <= start:
             sentence_index += 1
-        sentence = sentences[sentence_index]
+        sentence_start, sentence_end = sentences[sentence_index]
         found.append(
-            Mention(
-                start, end, text, ent.label_, sentence_index, sentence.start_char, sentence.end_char
-            )
+            Mention(start, end, text, ent.label_, sentence_index, sentence_start, sentence_end)
         )
     return found
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """A sentence's offsets without the blank lines the sentencizer leaves on it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def recognise(
@@ -144,5 +154,5 @@ def recognise(
     """Mentions and sentences of each body, in order; spaCy batches the work."""
     nlp = load_model(corrections)
     for doc in nlp.pipe(bodies, batch_size=batch_size):
-        sentences = [(sentence.start_char, sentence.end_char) for sentence in doc.sents]
+        sentences = [_stripped(doc.text, s.start_char, s.end_char) for s in doc.sents]
         yield Recognised(mentions_in(doc, corrections), sentences)

@@ -1,0 +1,276 @@
+"""Fact quality and cost, measured on hand-annotated articles.
+
+Gold facts are in ``tests/annotations/facts`` (guidelines:
+``tests/annotations/fact-guidelines.md``): 44 articles, BBC and
+article-bias-prediction mixed, the same articles as the entity test set. Each
+gold item gives its exact text, which is located in the article body as
+newsfacts cleans it.
+
+- quantities: a prediction matches a gold quantity when the spans overlap and
+  the values are equal; unit accuracy is over matched pairs (plural "s" and
+  case ignored).
+- dates: resolution accuracy is the share of gold dates with a value for which
+  an overlapping prediction has the same date.
+- attributions: a prediction (the statement's sentence) matches a gold
+  attribution when it contains the gold cue text and names the same source
+  (as written, or through its entity's name and aliases).
+- quotes: detection by overlap; speaker accuracy over matched quotes.
+
+Cost: fact extraction time against entity extraction (NER + resolution) on
+the same articles, in the same run.
+
+    python benchmarks/facts.py [--cost-files N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from newsfacts.entities import entity_tables, resolve_articles  # noqa: E402
+from newsfacts.extract.article import to_article_row  # noqa: E402
+from newsfacts.extract.resolution import name_key  # noqa: E402
+from newsfacts.facts import fact_rows  # noqa: E402
+from newsfacts.ingest import SourceFile, read_source  # noqa: E402
+
+ANNOTATIONS = REPO / "tests" / "annotations" / "facts"
+
+
+def _locate(body: str, text: str, occurrence: int = 1) -> tuple[int, int] | None:
+    position = -1
+    for _ in range(occurrence):
+        position = body.find(text, position + 1)
+        if position < 0:
+            return None
+    return position, position + len(text)
+
+
+def load_articles(corpus: Path) -> list[tuple[dict, dict]]:
+    """(article row, gold annotation) for every annotated article."""
+    items = []
+    for file in sorted(ANNOTATIONS.glob("*.json")):
+        for path, gold in sorted(json.loads(file.read_text())["articles"].items()):
+            reading = read_source(SourceFile(corpus / path, path, "corpus"))
+            items.append((to_article_row(reading.records[0]), gold))
+    return items
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _norm_unit(unit) -> str:
+    unit = (unit or "").casefold().strip()
+    return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+
+
+def _same_number(a, b) -> bool:
+    return a is not None and b is not None and abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def prf(matched_pred: int, pred: int, matched_gold: int, gold: int) -> tuple[float, float, float]:
+    p = matched_pred / pred if pred else 0.0
+    r = matched_gold / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _match(preds: list, golds: list, fits) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs (pred index, gold index) for which ``fits`` holds."""
+    used, pairs = set(), []
+    for i, pred in enumerate(preds):
+        for j, gold in enumerate(golds):
+            if j not in used and fits(pred, gold):
+                used.add(j)
+                pairs.append((i, j))
+                break
+    return pairs
+
+
+class Tally:
+    def __init__(self):
+        self.counts: dict[str, int] = {}
+
+    def add(self, **values):
+        for key, value in values.items():
+            self.counts[key] = self.counts.get(key, 0) + value
+
+    def __getitem__(self, key):
+        return self.counts.get(key, 0)
+
+
+def score(items, rows_by_article, names_by_entity) -> dict:
+    t = Tally()
+    for article, gold in items:
+        body = article["body"]
+        rows = rows_by_article.get(article["article_id"], [])
+
+        def located(kind):
+            out = []
+            for g in gold.get(kind, []):
+                span = _locate(body, g["text"], g.get("occurrence", 1))
+                if span is None:
+                    t.add(unlocated=1)
+                    continue
+                out.append((span, g))
+            return out
+
+        quantities = [r for r in rows if r["kind"] == "quantity"]
+        gold_q = located("quantities")
+        pairs = _match(
+            quantities,
+            gold_q,
+            lambda p, g: (
+                _overlaps((p["start"], p["end"]), g[0])
+                and _same_number(p["value_number"], g[1]["value"])
+            ),
+        )
+        t.add(
+            q_pred=len(quantities),
+            q_gold=len(gold_q),
+            q_match=len(pairs),
+            unit_ok=sum(
+                _norm_unit(quantities[i]["unit"]) == _norm_unit(gold_q[j][1]["unit"])
+                for i, j in pairs
+            ),
+        )
+
+        dates = [r for r in rows if r["kind"] == "date"]
+        gold_d = located("dates")
+        valued = [g for g in gold_d if g[1]["value"]]
+        correct = _match(
+            dates,
+            valued,
+            lambda p, g: (
+                _overlaps((p["start"], p["end"]), g[0])
+                and p["value_date"] is not None
+                and p["value_date"].isoformat() == g[1]["value"]
+            ),
+        )
+        detected = _match(dates, gold_d, lambda p, g: _overlaps((p["start"], p["end"]), g[0]))
+        t.add(
+            d_valued=len(valued),
+            d_correct=len(correct),
+            d_pred=len(dates),
+            d_gold=len(gold_d),
+            d_detected=len(detected),
+        )
+
+        attributions = [r for r in rows if r["kind"] == "attribution"]
+        gold_a = located("attributions")
+
+        def same_source(pred, g):
+            wanted = name_key(g[1].get("source_text") or "")
+            forms = {name_key(pred["source_text"] or "")}
+            forms |= names_by_entity.get(pred["source_entity_id"], set())
+            return bool(wanted) and any(f and (wanted in f or f in wanted) for f in forms)
+
+        pairs = _match(
+            attributions,
+            gold_a,
+            lambda p, g: p["start"] <= g[0][0] and g[0][1] <= p["end"] and same_source(p, g),
+        )
+        t.add(a_pred=len(attributions), a_gold=len(gold_a), a_match=len(pairs))
+
+        quotes = [r for r in rows if r["kind"] == "quote"]
+        gold_quotes = located("quotes")
+        pairs = _match(quotes, gold_quotes, lambda p, g: _overlaps((p["start"], p["end"]), g[0]))
+        speaker_ok = 0
+        for i, j in pairs:
+            speaker = name_key(gold_quotes[j][1].get("speaker") or "")
+            forms = {name_key(quotes[i]["source_text"] or "")}
+            forms |= names_by_entity.get(quotes[i]["source_entity_id"], set())
+            if speaker and any(f and speaker.split()[-1] in f.split() for f in forms):
+                speaker_ok += 1
+        t.add(
+            quote_pred=len(quotes),
+            quote_gold=len(gold_quotes),
+            quote_match=len(pairs),
+            speaker_ok=speaker_ok,
+            speaker_gold=sum(1 for _, j in pairs if gold_quotes[j][1].get("speaker")),
+        )
+    return {
+        "quantity": prf(t["q_match"], t["q_pred"], t["q_match"], t["q_gold"]),
+        "unit_accuracy": t["unit_ok"] / t["q_match"] if t["q_match"] else 0.0,
+        "date_resolution_accuracy": t["d_correct"] / t["d_valued"] if t["d_valued"] else 0.0,
+        "date_detection": prf(t["d_detected"], t["d_pred"], t["d_detected"], t["d_gold"]),
+        "attribution": prf(t["a_match"], t["a_pred"], t["a_match"], t["a_gold"]),
+        "quote": prf(t["quote_match"], t["quote_pred"], t["quote_match"], t["quote_gold"]),
+        "speaker_accuracy": t["speaker_ok"] / t["speaker_gold"] if t["speaker_gold"] else 0.0,
+        "counts": t.counts,
+    }
+
+
+def run(articles) -> tuple[list[dict], dict, float, float]:
+    """Fact rows, entity names by id, and the seconds of entities and of facts."""
+    started = time.perf_counter()
+    resolved = resolve_articles(articles)
+    entities, _, cluster_ids = entity_tables(resolved)
+    entity_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    rows = fact_rows(resolved, cluster_ids)
+    fact_seconds = time.perf_counter() - started
+    names = {
+        e["entity_id"]: {name_key(e["name"])} | {name_key(a) for a in e["aliases"]}
+        for e in entities
+    }
+    return rows, names, entity_seconds, fact_seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--cost-files", type=int, default=400)
+    args = parser.parse_args()
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    items = load_articles(args.corpus)
+    rows, names, _, _ = run([a for a, _ in items])
+    by_article: dict[str, list[dict]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    result = score(items, by_article, names)
+    c = result["counts"]
+    print(
+        f"Fact quality on {len(items)} hand-annotated articles "
+        f"({c.get('q_gold', 0)} quantities, {c.get('d_gold', 0)} dates, "
+        f"{c.get('a_gold', 0)} attributions, {c.get('quote_gold', 0)} quotes; "
+        f"{c.get('unlocated', 0)} gold items not found in the cleaned bodies)"
+    )
+    print(f"{'measure':28} | {'P':>5} {'R':>5} {'F1':>5} | target")
+    for label, key, target in (
+        ("quantities (value match)", "quantity", ">= 0.90 F1"),
+        ("date detection", "date_detection", ""),
+        ("attributions", "attribution", ">= 0.85 F1"),
+        ("quotes", "quote", ""),
+    ):
+        p, r, f = result[key]
+        print(f"{label:28} | {p:5.3f} {r:5.3f} {f:5.3f} | {target}")
+    print(f"{'unit accuracy':28} | {result['unit_accuracy']:17.3f} | >= 0.90")
+    print(f"{'date resolution accuracy':28} | {result['date_resolution_accuracy']:17.3f} | >= 0.90")
+    print(f"{'quote speaker accuracy':28} | {result['speaker_accuracy']:17.3f} |")
+
+    corpus_files = sorted((args.corpus / "article-bias-prediction" / "jsons").glob("*.json"))
+    articles = []
+    for path in corpus_files[: args.cost_files]:
+        reading = read_source(SourceFile(path, path.name, "corpus"))
+        row = to_article_row(reading.records[0])
+        if isinstance(row, dict):
+            articles.append(row)
+    _, _, entity_seconds, fact_seconds = run(articles)
+    print(
+        f"\nCost on {len(articles)} articles: entities (NER + resolution) {entity_seconds:.1f} s, "
+        f"facts {fact_seconds:.1f} s = +{100 * fact_seconds / entity_seconds:.0f}% "
+        f"(target <= +30%)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Date expressions resolved against the article's published date.
+
+"on Wednesday" in an article of Wednesday 2021-07-14 → 2021-07-14 (day);
+"last week" → the Monday of the previous week (week); "in early July" →
+2021-07-01 (month); "in 2012" → 2012-01-01 (year); "the 1990s" → 1990 (decade).
+Without a published date, relative expressions keep their span and no value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTH_NAMES = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+_PATTERNS = [
+    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
+    ("day", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b")),
+    ("day", re.compile(rf"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day_no_year", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*%)")),
+    ("day_no_year", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)")),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:(?i:in|by|since|during|until|from|of|early|late|mid|"
+            rf"mid-|last|next|this)\s+)+(?:-)?{_MONTH}(?:,?\s+{_YEAR})?\b"
+        ),
+    ),
+    ("month_year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b")),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?(?P<decade>(?:19|20)\d0)s\b")),
+    (
+        "year",
+        re.compile(
+            rf"\b(?i:in|since|by|until|from|of|during|before|after|through|early|late)"
+            rf"\s+(?:the\s+year\s+)?{_YEAR}\b(?!\s*%)"
+        ),
+    ),
+    ("weekday", re.compile(rf"\b(?:(?P<rel>(?i:last|next|this|on|late|early))\s+)?{_WEEKDAY}\b")),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|tomorrow|(?:last|next|this)\s+"
+            r"(?:week|month|year|weekend)|a\s+year\s+ago|"
+            r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"
+            r"(?P<unit>days|weeks|months|years)\s+ago)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+_NUMBERS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+# Words before a year that make it part of a name ("Euro 2004", "Hunting Act 2004").
+_NAME_BEFORE = re.compile(r"[A-Z][\w]*\s$")
+
+
+@dataclass(frozen=True)
+class DateFact:
+    start: int
+    end: int
+    value: dt.date | None
+    precision: str
+
+
+def _month(text: str) -> int:
+    return _MONTH_NAMES[text.lower().rstrip(".")]
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _nearest_year(month: int, day: int, base: dt.date) -> int:
+    """The year that puts month/day closest to the published date (news looks
+    back more than forward, so ties and small future gaps go to the past)."""
+    candidates = [base.year - 1, base.year, base.year + 1]
+
+    def distance(year):
+        date = _safe_date(year, month, min(day, 28)) or dt.date(year, month, 1)
+        gap = (date - base).days
+        return gap * 1.5 if gap > 0 else -gap
+
+    return min(candidates, key=distance)
+
+
+def _resolve(kind: str, match: re.Match, base: dt.date | None) -> tuple[dt.date | None, str]:
+    groups = match.groupdict()
+    if kind == "day":
+        month = int(groups["month"]) if groups["month"].isdigit() else _month(groups["month"])
+        return _safe_date(int(groups["year"]), month, int(groups["day"])), "day"
+    if kind == "day_no_year":
+        if base is None:
+            return None, "day"
+        month, day = _month(groups["month"]), int(groups["day"])
+        return _safe_date(_nearest_year(month, day, base), month, day), "day"
+    if kind in ("month", "month_year"):
+        month = _month(groups["month"])
+        if groups.get("year"):
+            return dt.date(int(groups["year"]), month, 1), "month"
+        if base is None:
+            return None, "month"
+        return dt.date(_nearest_year(month, 15, base), month, 1), "month"
+    if kind == "decade":
+        return dt.date(int(groups["decade"]), 1, 1), "decade"
+    if kind == "year":
+        return dt.date(int(groups["year"]), 1, 1), "year"
+    if base is None:
+        return None, "week" if "week" in match.group(0).lower() else "day"
+    if kind == "weekday":
+        return _weekday(groups["weekday"], (groups.get("rel") or "").lower(), base), "day"
+    return _relative(match, base)
+
+
+def _weekday(name: str, rel: str, base: dt.date) -> dt.date:
+    target = _WEEKDAYS.index(name.lower())
+    back = (base.weekday() - target) % 7
+    if rel == "next":
+        return base + dt.timedelta(days=(target - base.weekday()) % 7 or 7)
+    if rel == "last" and back == 0:
+        back = 7
+    return base - dt.timedelta(days=back)
+
+
+def _relative(match: re.Match, base: dt.date) -> tuple[dt.date | None, str]:
+    text = match.group("rel").lower()
+    monday = base - dt.timedelta(days=base.weekday())
+    simple = {
+        "yesterday": (base - dt.timedelta(days=1), "day"),
+        "today": (base, "day"),
+        "tomorrow": (base + dt.timedelta(days=1), "day"),
+        "last week": (monday - dt.timedelta(days=7), "week"),
+        "this week": (monday, "week"),
+        "next week": (monday + dt.timedelta(days=7), "week"),
+        "last weekend": (monday - dt.timedelta(days=2), "day"),
+        "this weekend": (monday + dt.timedelta(days=5), "day"),
+        "last month": (_add_months(base.replace(day=1), -1), "month"),
+        "this month": (base.replace(day=1), "month"),
+        "next month": (_add_months(base.replace(day=1), 1), "month"),
+        "last year": (dt.date(base.year - 1, 1, 1), "year"),
+        "this year": (dt.date(base.year, 1, 1), "year"),
+        "next year": (dt.date(base.year + 1, 1, 1), "year"),
+        "a year ago": (dt.date(base.year - 1, 1, 1), "year"),
+    }
+    key = re.sub(r"\s+", " ", text)
+    if key in simple:
+        return simple[key]
+    n_text, unit = match.group("n"), match.group("unit").lower()
+    n = int(n_text) if n_text.isdigit() else _NUMBERS[n_text.lower()]
+    if unit == "days":
+        return base - dt.timedelta(days=n), "day"
+    if unit == "weeks":
+        return monday - dt.timedelta(days=7 * n), "week"
+    if unit == "months":
+        return _add_months(base.replace(day=1), -n), "month"
+    return dt.date(base.year - n, 1, 1), "year"
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def find_dates(body: str, published: dt.date | None) -> list[DateFact]:
+    """Date expressions in the body, longest first where they overlap."""
+    found: list[DateFact] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(body):
+            start, end = match.span()
+            if any(s < end and start < e for s, e in taken):
+                continue
+            if kind == "year" and _NAME_BEFORE.search(
+                body[max(0, match.start("year") - 12) : match.start("year")]
+            ):
+                if not re.match(r"(?i)in|since|by|until|from|during|before|after", match.group(0)):
+                    continue
+            value, precision = _resolve(kind, match, published)
+            found.append(DateFact(start, end, value, precision))
+            taken.append((start, end))
+    return sorted(found, key=lambda d: d.start)

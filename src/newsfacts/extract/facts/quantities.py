@@ -1,0 +1,311 @@
+"""Quantities: a number with what it counts or measures.
+
+"some 1,000 troops" → 1000 troops (approximately); "£1.2bn" → 1.2e9 GBP;
+"3.5%" → 3.5 percent; "between 20 and 30 people" → 20–30 people; "three
+separate installations" → 3 installations. Years, dates, times, ordinals,
+scores and numbers inside names are not quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SMALL = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "a dozen": 12,
+    "dozen": 12,
+    "a thousand": 1000,
+    "half": 0.5,
+}
+_MAGNITUDE = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "tr": 1e12,
+}
+_CURRENCY_SIGNS = {
+    "US$": "USD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+}
+_CURRENCY_WORDS = {
+    "dollars": "USD",
+    "dollar": "USD",
+    "pounds": "GBP",
+    "pound": "GBP",
+    "sterling": "GBP",
+    "euros": "EUR",
+    "euro": "EUR",
+    "yen": "JPY",
+    "rupees": "INR",
+    "rupee": "INR",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "baht": "THB",
+    "francs": "CHF",
+    "pesos": "MXN",
+    "rand": "ZAR",
+    "won": None,
+    "shekels": "ILS",
+}
+_APPROX = [
+    (
+        r"(?:some|about|around|roughly|approximately|nearly|almost|close to|an estimated|"
+        r"estimated|just under|just over|circa|c\.)",
+        "approximately",
+    ),
+    (
+        r"(?:more than|over|at least|above|upwards of|in excess of|no fewer than|no less than)",
+        "more_than",
+    ),
+    (
+        r"(?:less than|fewer than|under|below|up to|as many as|as much as|at most|no more than)",
+        "less_than",
+    ),
+]
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_WORD_NUMBER = (
+    r"(?:a hundred|a dozen|a thousand|"
+    + "|".join(sorted((k for k in _SMALL if " " not in k), key=len, reverse=True))
+    + r")"
+)
+_SIGN = "|".join(re.escape(s) for s in sorted(_CURRENCY_SIGNS, key=len, reverse=True))
+_MAG = r"(?:thousand|million|billion|trillion|bn|mn|mln|tn|m|k|b)"
+
+_QUANTITY = re.compile(
+    rf"""(?x)
+    (?:(?P<sign>{_SIGN})\s?)?
+    (?P<number>{_NUMBER}|(?<![\w-]){_WORD_NUMBER}(?![\w]))
+    (?:\s?(?:-|to|and)\s?(?P<high>{_NUMBER}))?
+    (?:\s?(?P<mag>{_MAG})(?![\w]))?
+    (?P<percent>\s?(?:%|per\s?cent\b|percent\b|percentage\ points?\b))?
+    """,
+    re.IGNORECASE,
+)
+_ADJECTIVE = re.compile(
+    r"(?i)^(?:separate|additional|extra|other|more|new|old|young|small|large|big|major|"
+    r"minor|full-time|part-time|senior|junior|local|foreign|former|current|different|"
+    r"further|main|key|top|leading|total|average|annual|monthly|weekly|daily|previous|"
+    r"worst|best|hit|affected|remaining|consecutive|straight|successive|teenage|adolescent|"
+    r"[a-z]+(?:al|ive|ous|ful|less|ic|ern|ary|ish|ible|able))$"
+)
+_FUNCTION = re.compile(
+    r"(?i)^(?:of|to|in|on|at|by|for|and|or|the|a|an|is|was|were|are|be|been|has|had|have|"
+    r"will|would|from|with|as|than|that|this|these|those|it|its|per|each|after|before|since|"
+    r"when|while|who|which|into|up|down|out|off|over|under|times?|said|says)$"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_DURATION = re.compile(r"(?i)^(?P<n>\S+?)-(?P<unit>year|day|week|month|hour|minute|mile|metre|km)")
+
+
+# Capitalised words that start a sentence before a number, not a name.
+_SENTENCE_WORDS = {
+    "About",
+    "Some",
+    "Nearly",
+    "Almost",
+    "Around",
+    "Over",
+    "Only",
+    "Just",
+    "The",
+    "All",
+    "Another",
+    "Up",
+    "More",
+    "Fewer",
+    "Less",
+    "Roughly",
+    "At",
+    "By",
+    "In",
+    "Of",
+    "Between",
+    "From",
+    "With",
+    "Since",
+    "Another",
+    "Those",
+}
+_AGE = re.compile(r"^,\s?(\d{1,3}),")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    high: float | None
+    unit: str | None
+    approx: str | None
+
+
+def _number(text: str) -> float | None:
+    lowered = text.lower()
+    if lowered in _SMALL:
+        return float(_SMALL[lowered])
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _is_excluded(body: str, start: int, end: int, match: re.Match) -> bool:
+    """Years, dates, times, ordinals, scores and numbers inside names."""
+    number = match.group("number")
+    after = body[end : end + 12]
+    before = body[max(0, start - 12) : start]
+    if re.match(r"(?:st|nd|rd|th)\b", after, re.I):
+        return True
+    if re.match(r"\s?(?:am|pm|a\.m\.|p\.m\.|GMT|BST|EST|ET|GMT)\b", after) or re.match(
+        r":\d", after
+    ):
+        return True
+    if re.search(rf"{_MONTHS}\s*$", before) or re.match(rf"\s*{_MONTHS}", after):
+        return True  # "July 14", "14 July"
+    plain = not (match.group("sign") or match.group("mag") or match.group("percent"))
+    if plain and re.fullmatch(r"(?:1[5-9]|20)\d\d", number):
+        return True  # a year
+    name_before = re.search(r"(?:^|[^.!?:;,\n]\s)([A-Z][\w]*)[- ]?$", before)
+    if plain and name_before and name_before.group(1) not in _SENTENCE_WORDS:
+        return True  # "Formula One", "G8", "Channel 4", "PlayStation 3", "Euro 2004"
+    if match.group("high") and plain and re.search(r"\d-\d", match.group(0)):
+        if not re.match(r"\s+[a-z]{3,}", after) or re.match(
+            r"\s+(?:win|victory|defeat|draw|lead|loss)", after
+        ):
+            return True  # a score: "won 2-1"
+    return False
+
+
+def _unit_after(body: str, end: int) -> tuple[str | None, int]:
+    """The counted noun after the number, skipping adjectives and names."""
+    cursor = end
+    for _ in range(4):
+        match = re.match(r"\s+(" + _WORD.pattern + r")", body[cursor:])
+        if not match:
+            return None, end
+        word = match.group(1)
+        word_end = cursor + match.end()
+        if _FUNCTION.match(word):
+            return None, end
+        if word[0].isupper() or _ADJECTIVE.match(word):
+            cursor = word_end
+            continue
+        return word.lower(), word_end
+    return None, end
+
+
+def _approx_before(body: str, start: int) -> tuple[str | None, int]:
+    before = body[max(0, start - 30) : start]
+    for pattern, kind in _APPROX:
+        match = re.search(rf"(?i)\b{pattern}\s+$", before)
+        if match:
+            return kind, start - (len(before) - match.start())
+    return None, start
+
+
+def find_quantities(body: str) -> list[Quantity]:
+    found = []
+    for match in _QUANTITY.finditer(body):
+        start, end = match.start(), match.end()
+        if not match.group("number") or _is_excluded(body, start, end, match):
+            continue
+        value = _number(match.group("number"))
+        if value is None:
+            continue
+        high = _number(match.group("high")) if match.group("high") else None
+        magnitude = match.group("mag")
+        sign = match.group("sign")
+        unit = None
+        if magnitude:
+            lowered = magnitude.lower()
+            if (
+                lowered in ("m", "b", "k")
+                and not sign
+                and not re.match(r"\s?[a-z]", body[end : end + 2])
+            ):
+                # "100m" without a currency is metres or a name, not a million.
+                end = match.end("mag") if False else match.start("mag")
+                magnitude = None
+            else:
+                value *= _MAGNITUDE[lowered]
+                high = high * _MAGNITUDE[lowered] if high is not None else None
+        if match.group("percent"):
+            unit = "percentage point" if "point" in match.group("percent") else "percent"
+        elif sign:
+            unit = _CURRENCY_SIGNS[sign]
+        else:
+            word, word_end = _unit_after(body, end)
+            if word in _CURRENCY_WORDS and _CURRENCY_WORDS[word]:
+                unit, end = _CURRENCY_WORDS[word], word_end
+            elif word in _MAGNITUDE and word in ("million", "billion", "thousand", "trillion"):
+                value *= _MAGNITUDE[word]
+                unit, end = None, word_end
+            elif word:
+                unit, end = word, word_end
+        if (
+            unit is None
+            and _AGE.match(body[start - 2 : end + 1])
+            and body[start - 3 : start - 2].isalpha()
+        ):
+            unit = "years"  # "Ms Love, 40, pleaded"
+        duration = _DURATION.match(body[start : end + 12])
+        if duration and unit is None:
+            unit = duration.group("unit") + "s"
+            end = start + duration.end()
+        approx, start = _approx_before(body, start)
+        if match.group("number").lower() in _SMALL and unit is None:
+            continue  # "one" alone is a pronoun more often than a count
+        found.append(Quantity(start, end, value, high, unit, approx))
+    return found

@@ -1,0 +1,145 @@
+"""The facts table: quantities, dates, attributions and quotes of each article,
+each with its evidence span and, where there is one, the entity it names.
+
+Runs after entity resolution, on the same sentences and mentions, so that a
+source "Interfax" or a speaker "he" links to an ``entities`` row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from newsfacts.extract.facts.attributions import Attribution, find_attributions
+from newsfacts.extract.facts.dates import find_dates
+from newsfacts.extract.facts.quantities import find_quantities
+from newsfacts.extract.facts.quotes import find_quotes, speaker_for
+from newsfacts.extract.resolution import Cluster
+
+_EMPTY = {
+    "value_number": None,
+    "value_high": None,
+    "approx": None,
+    "unit": None,
+    "value_date": None,
+    "date_precision": None,
+    "subject_entity_id": None,
+    "object_entity_id": None,
+    "source_entity_id": None,
+    "source_text": None,
+    "source_type": None,
+    "quote": None,
+}
+
+
+def fact_id_for(article_id: str, kind: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}|{kind}|{start}|{end}".encode()).hexdigest()[:16]
+
+
+def _row(article_id: str, body: str, kind: str, start: int, end: int, **values) -> dict:
+    row = {
+        "fact_id": fact_id_for(article_id, kind, start, end),
+        "article_id": article_id,
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "text": body[start:end],
+    }
+    row.update(_EMPTY)
+    row.update(values)
+    return row
+
+
+def _mention_entities(clusters: list[Cluster], cluster_ids: dict[int, str]):
+    """The article's mentions in order, each with its cluster's entity id and type."""
+    pairs = [(m, cluster_ids.get(id(c)), c.type) for c in clusters for m in c.mentions]
+    return sorted(pairs, key=lambda p: p[0].start)
+
+
+def _resolve_pronoun(attribution: Attribution, people: list[tuple[int, str, str]]) -> str | None:
+    """The entity of the nearest person named before a "he"/"she" source."""
+    if attribution.source_text.lower() not in ("he", "she"):
+        return None
+    before = [entity for start, entity, _ in people if start < attribution.source_start]
+    return before[-1] if before else None
+
+
+def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids) -> list[dict]:
+    body, article_id = article["body"], article["article_id"]
+    published = article.get("published_date")
+    if isinstance(published, str):
+        published = dt.date.fromisoformat(published)
+    rows = []
+    for q in find_quantities(body):
+        rows.append(
+            _row(
+                article_id,
+                body,
+                "quantity",
+                q.start,
+                q.end,
+                value_number=q.value,
+                value_high=q.high,
+                approx=q.approx,
+                unit=q.unit,
+            )
+        )
+    for d in find_dates(body, published):
+        rows.append(
+            _row(
+                article_id,
+                body,
+                "date",
+                d.start,
+                d.end,
+                value_date=d.value,
+                date_precision=d.precision,
+            )
+        )
+    pairs = _mention_entities(clusters, cluster_ids)
+    mentions = [m for m, _, _ in pairs]
+    people = [(m.start, entity, kind) for m, entity, kind in pairs if kind == "PERSON"]
+    attributions = find_attributions(body, sentences, mentions)
+    sources = {}
+    for a in attributions:
+        entity = (
+            pairs[a.mention_index][1]
+            if a.mention_index is not None
+            else _resolve_pronoun(a, people)
+        )
+        sources[id(a)] = entity
+        rows.append(
+            _row(
+                article_id,
+                body,
+                "attribution",
+                a.start,
+                a.end,
+                source_text=a.source_text,
+                source_type=a.source_type,
+                source_entity_id=entity,
+            )
+        )
+    for quote in find_quotes(body):
+        speaker = speaker_for(quote, attributions, body)
+        rows.append(
+            _row(
+                article_id,
+                body,
+                "quote",
+                quote.start,
+                quote.end,
+                quote=body[quote.text_start : quote.text_end],
+                source_text=speaker.source_text if speaker else None,
+                source_type=speaker.source_type if speaker else None,
+                source_entity_id=sources.get(id(speaker)) if speaker else None,
+            )
+        )
+    return rows
+
+
+def fact_rows(resolved, cluster_ids: dict[int, str]) -> list[dict]:
+    rows = []
+    for article, clusters, recognised in resolved:
+        rows.extend(article_facts(article, clusters, recognised.sentences, cluster_ids))
+    return rows

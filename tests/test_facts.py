@@ -1,0 +1,160 @@
+"""Facts: quantities, dates, attributions and quotes, each traceable to its span."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from newsfacts.entities import entity_tables, resolve_articles
+from newsfacts.extract.facts.attributions import find_attributions
+from newsfacts.extract.facts.dates import find_dates
+from newsfacts.extract.facts.quantities import find_quantities
+from newsfacts.extract.facts.quotes import find_quotes
+from newsfacts.extract.scraped import extract_scraped
+from newsfacts.facts import fact_rows
+from tests.conftest import SEED, require
+
+
+@pytest.fixture(scope="module")
+def seed_facts():
+    text = require(SEED).read_text(encoding="utf-8")
+    article = {
+        "article_id": "0" * 16,
+        "body": "\n\n".join(extract_scraped(text).paragraphs),
+        "published_date": dt.date(2021, 7, 14),
+    }
+    resolved = resolve_articles([article])
+    entities, _, cluster_ids = entity_tables(resolved)
+    names = {e["entity_id"]: e["name"] for e in entities}
+    return article["body"], fact_rows(resolved, cluster_ids), names
+
+
+def test_seed_quantities(seed_facts):
+    _, rows, _ = seed_facts
+    quantities = [
+        (r["value_number"], r["unit"], r["approx"]) for r in rows if r["kind"] == "quantity"
+    ]
+    assert (1000, "troops", "approximately") in quantities
+    assert (5500, "troops", "approximately") in quantities
+    assert (3, "installations", None) in quantities
+    assert (1000, "troops", "more_than") in quantities  # the Afghan troops who fled
+    assert not [r for r in rows if r["kind"] == "quantity" and r["text"].startswith("201")]
+
+
+def test_seed_dates(seed_facts):
+    _, rows, _ = seed_facts
+    dates = {
+        (r["text"].lower(), r["value_date"], r["date_precision"])
+        for r in rows
+        if r["kind"] == "date"
+    }
+    assert ("on wednesday", dt.date(2021, 7, 14), "day") in dates
+    assert ("in 2005", dt.date(2005, 1, 1), "year") in dates
+    assert ("in 2012", dt.date(2012, 1, 1), "year") in dates
+    assert any(text.endswith("2042") and precision == "year" for text, _, precision in dates)
+    assert ("in early july", dt.date(2021, 7, 1), "month") in dates
+
+
+def test_seed_attributions_link_to_entities(seed_facts):
+    _, rows, names = seed_facts
+    sources = {
+        (names.get(r["source_entity_id"]), r["source_type"])
+        for r in rows
+        if r["kind"] == "attribution"
+    }
+    assert ("Interfax", "agency") in sources
+    assert ("Defense Ministry", "organization") in sources
+    assert any(name == "Central Military District" for name, _ in sources)
+
+
+def test_every_fact_span_is_exact(seed_facts):
+    body, rows, names = seed_facts
+    assert rows
+    for row in rows:
+        assert body[row["start"] : row["end"]] == row["text"]
+        assert row["source_entity_id"] is None or row["source_entity_id"] in names
+
+
+@pytest.mark.parametrize(
+    "text, value, high, unit, approx",
+    [
+        ("a £1.2bn deal", 1.2e9, None, "GBP", None),
+        ("raised $3 million", 3e6, None, "USD", None),
+        ("grew 3.5% last year", 3.5, None, "percent", None),
+        ("between 20 and 30 people", 20, 30, "people", None),
+        ("830bn rupees", 830e9, None, "INR", None),
+        ("nearly 40,000 fans", 40000, None, "fans", "approximately"),
+        ("up to 12 weeks", 12, None, "weeks", "less_than"),
+    ],
+)
+def test_quantities_in_common_forms(text, value, high, unit, approx):
+    [q] = find_quantities(text)
+    assert (q.value, q.high, q.unit, q.approx) == (value, high, unit, approx)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in 2012 the law",
+        "the 201st base",
+        "at 6am",
+        "on 14 July",
+        "Formula One",
+        "won 2-1 at home",
+        "Channel 4 reported",
+    ],
+)
+def test_not_quantities(text):
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, value, precision",
+    [
+        ("on Wednesday", "2021-07-14", "day"),
+        ("on Monday", "2021-07-12", "day"),
+        ("next Friday", "2021-07-16", "day"),
+        ("last week", "2021-07-05", "week"),
+        ("last month", "2021-06-01", "month"),
+        ("in March", "2021-03-01", "month"),
+        ("on 3 January 2019", "2019-01-03", "day"),
+        ("in the 1990s", "1990-01-01", "decade"),
+        ("yesterday", "2021-07-13", "day"),
+    ],
+)
+def test_dates_resolve_against_the_published_date(text, value, precision):
+    [d] = find_dates(text, dt.date(2021, 7, 14))
+    assert (d.value.isoformat(), d.precision) == (value, precision)
+
+
+def test_relative_dates_without_a_published_date_keep_their_span_only():
+    [d] = find_dates("It happened last week.", None)
+    assert d.value is None and d.precision == "week"
+
+
+def test_anonymous_and_official_sources():
+    body = "The plan was dropped, officials said. A source told reporters it was over."
+    sentences = [(0, 37), (38, len(body))]
+    found = {(a.source_text, a.source_type) for a in find_attributions(body, sentences, [])}
+    assert ("officials", "official") in found
+    assert ("A source", "anonymous") in found
+
+
+def test_quotes_need_two_words_and_matching_marks():
+    body = "He called it “historic”. “We will build it now,” she said."
+    assert [body[q.text_start : q.text_end] for q in find_quotes(body)] == ["We will build it now,"]
+
+
+def test_sample_facts_table(sample_build):
+    out, _ = sample_build
+    facts = pd.read_parquet(out / "data" / "facts.parquet")
+    articles = pd.read_parquet(out / "data" / "articles.parquet").set_index("article_id")
+    entities = pd.read_parquet(out / "data" / "entities.parquet")
+    assert set(facts.kind) == {"quantity", "date", "attribution", "quote"}
+    for row in facts.itertuples():
+        assert articles.body[row.article_id][row.start : row.end] == row.text
+    linked = facts.source_entity_id.dropna()
+    assert len(linked) > 5 and set(linked) <= set(entities.entity_id)
+    assert facts.fact_id.is_unique
