@@ -7,8 +7,8 @@ gold item gives its exact text, which is located in the article body as
 newsfacts cleans it.
 
 - quantities: a prediction matches a gold quantity when the spans overlap and
-  the values are equal; unit accuracy is over matched pairs (plural "s" and
-  case ignored).
+  the values are equal; unit accuracy is over matched pairs, comparing head
+  nouns (plural "s" and case ignored: "electoral votes" = "votes").
 - dates: resolution accuracy is the share of gold dates with a value for which
   an overlapping prediction has the same date.
 - attributions: a prediction (the statement's sentence) matches a gold
@@ -66,7 +66,10 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _norm_unit(unit) -> str:
-    unit = (unit or "").casefold().strip()
+    """The head noun, singular, lower case: "electoral votes" and "votes" agree."""
+    unit = (unit or "").casefold().strip().split(" ")[-1]
+    if unit.endswith(("ches", "shes", "xes", "sses")):
+        return unit[:-2]
     return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
 
 

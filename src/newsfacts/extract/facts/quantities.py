@@ -127,8 +127,9 @@ _QUANTITY = re.compile(
     rf"""(?x)
     (?:(?P<sign>{_SIGN})\s?)?
     (?P<number>{_NUMBER}|(?<![\w-]){_WORD_NUMBER}(?![\w]))
-    (?:\s?(?:-|to|and)\s?(?P<high>{_NUMBER}))?
-    (?:\s?(?P<mag>{_MAG})(?![\w]))?
+    (?:\s?(?P<sep>-|to|and)\s?(?P<high>{_NUMBER}))?
+    (?:\s?(?P<mag>{_MAG})(?![\w/]))?
+    (?:\s?(?P<measure>km/h|km|cm|mm|kg|mph|ft|kWh|MW|GW|mg|ml|sq\ km|ha)(?![\w]))?
     (?P<percent>\s?(?:%|per\s?cent\b|percent\b|percentage\ points?\b))?
     """,
     re.IGNORECASE,
@@ -143,10 +144,88 @@ _ADJECTIVE = re.compile(
 _FUNCTION = re.compile(
     r"(?i)^(?:of|to|in|on|at|by|for|and|or|the|a|an|is|was|were|are|be|been|has|had|have|"
     r"will|would|from|with|as|than|that|this|these|those|it|its|per|each|after|before|since|"
-    r"when|while|who|which|into|up|down|out|off|over|under|times?|said|says)$"
+    r"when|while|who|which|into|up|down|out|off|over|under|said|says)$"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_DURATION = re.compile(r"(?i)^(?P<n>\S+?)-(?P<unit>year|day|week|month|hour|minute|mile|metre|km)")
+_MEASURE_WORDS = {
+    "miles": "mi",
+    "mile": "mi",
+    "kilometres": "km",
+    "kilometers": "km",
+    "kilometre": "km",
+    "metres": "m",
+    "meters": "m",
+    "metre": "m",
+    "centimetres": "cm",
+    "kilograms": "kg",
+    "kilos": "kg",
+    "grams": "g",
+    "feet": "ft",
+    "foot": "ft",
+    "inches": "in",
+}
+# Nouns ending in -ing or -ed that name what is counted, not a verb after it.
+_ING_NOUNS = {
+    "morning",
+    "mornings",
+    "building",
+    "buildings",
+    "meeting",
+    "meetings",
+    "evening",
+    "evenings",
+    "warning",
+    "warnings",
+    "rating",
+    "ratings",
+    "housing",
+    "training",
+    "funding",
+    "spending",
+    "earnings",
+    "savings",
+    "holdings",
+    "readings",
+    "shootings",
+    "bombings",
+    "killings",
+    "sightings",
+    "hearings",
+    "listings",
+    "bookings",
+    "openings",
+    "beings",
+    "seedlings",
+    "siblings",
+    "offspring",
+}
+_IRREGULAR_PLURALS = {
+    "people",
+    "men",
+    "women",
+    "children",
+    "police",
+    "staff",
+    "cattle",
+    "personnel",
+    "sheep",
+    "deer",
+    "feet",
+    "teeth",
+    "mice",
+    "geese",
+    "crew",
+}
+
+
+def _ends_phrase(body: str, position: int) -> bool:
+    """No further capitalised word follows (so the word is not inside a name)."""
+    return not re.match(r"[ ]+[A-Z]", body[position:])
+
+
+# Words after a score that make "2-1" a result, not a range.
+_PLURAL = re.compile(r"^(?:[a-z]{3,}s|people|men|women|children)$")
+_DURATION = re.compile(r"(?i)^(?P<n>[\w.,]+?)-(?P<unit>[a-z]{3,})(?![\w-]*-old)?")
 
 
 # Capitalised words that start a sentence before a number, not a name.
@@ -178,6 +257,7 @@ _SENTENCE_WORDS = {
     "Another",
     "Those",
 }
+_RESULT_WORDS = {"votes", "points", "goals", "wins", "losses", "sets", "games", "runs"}
 _AGE = re.compile(r"^,\s?(\d{1,3}),")
 
 
@@ -220,30 +300,51 @@ def _is_excluded(body: str, start: int, end: int, match: re.Match) -> bool:
     name_before = re.search(r"(?:^|[^.!?:;,\n]\s)([A-Z][\w]*)[- ]?$", before)
     if plain and name_before and name_before.group(1) not in _SENTENCE_WORDS:
         return True  # "Formula One", "G8", "Channel 4", "PlayStation 3", "Euro 2004"
-    if match.group("high") and plain and re.search(r"\d-\d", match.group(0)):
-        if not re.match(r"\s+[a-z]{3,}", after) or re.match(
-            r"\s+(?:win|victory|defeat|draw|lead|loss)", after
-        ):
-            return True  # a score: "won 2-1"
+    if match.group("high") and plain:
+        word = re.match(r"\s+([a-z]+)", after)
+        counted = word and _PLURAL.match(word.group(1)) and word.group(1) not in _RESULT_WORDS
+        if not counted:
+            return True  # a score or a tally: "won 2-1", "a 23-3 vote", "315 to 108"
     return False
 
 
 def _unit_after(body: str, end: int) -> tuple[str | None, int]:
-    """The counted noun after the number, skipping adjectives and names."""
-    cursor = end
-    for _ in range(4):
-        match = re.match(r"\s+(" + _WORD.pattern + r")", body[cursor:])
+    """The counted noun after the number: adjectives and names are skipped, and
+    of a compound ("three network morning shows") the last noun is the unit."""
+    cursor, head, head_end = end, None, end
+    for _ in range(5):
+        match = re.match(r"[ ]+(" + _WORD.pattern + r")", body[cursor:])
         if not match:
-            return None, end
+            break
         word = match.group(1)
-        word_end = cursor + match.end()
+        lowered = word.lower()
         if _FUNCTION.match(word):
-            return None, end
-        if word[0].isupper() or _ADJECTIVE.match(word):
-            cursor = word_end
+            break
+        skippable = (
+            _ADJECTIVE.match(word) or lowered.endswith(("est", "ing", "ed")) or "-" in word
+        ) and lowered not in _ING_NOUNS
+        if (
+            head is None
+            and word[0].isupper()
+            and word.endswith("s")
+            and _ends_phrase(body, cursor + match.end())
+        ):
+            return lowered, cursor + match.end()  # "2.2 million Ethiopians"
+        if head is None and (word[0].isupper() or skippable):
+            cursor += match.end()
             continue
-        return word.lower(), word_end
-    return None, end
+        if word[0].isupper() or (lowered.endswith(("ed", "ing")) and lowered not in _ING_NOUNS):
+            break
+        head, head_end = lowered, cursor + match.end()
+        cursor = head_end
+        if (
+            head.endswith("s")
+            or head in _IRREGULAR_PLURALS
+            or head in _CURRENCY_WORDS
+            or head in _MAGNITUDE
+        ):
+            break  # a plural noun closes the phrase: "jobs", "troops"
+    return head, head_end
 
 
 def _approx_before(body: str, start: int) -> tuple[str | None, int]:
@@ -255,9 +356,29 @@ def _approx_before(body: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
+def _matches(body: str):
+    """Number matches; "X and Y" is a range only after "between" ("2003 and 21%"
+    is two numbers, read one at a time)."""
+    position = 0
+    while match := _QUANTITY.search(body, position):
+        if match.end() == match.start():
+            position = match.end() + 1
+            continue
+        if match.group("sep") == "and" and not re.search(
+            r"(?i)between\s+$", body[max(0, match.start() - 9) : match.start()]
+        ):
+            first = _QUANTITY.match(body, match.start(), match.start("sep"))
+            if first is not None and first.group("number"):
+                yield first
+            position = match.start("sep") + 3
+            continue
+        yield match
+        position = match.end()
+
+
 def find_quantities(body: str) -> list[Quantity]:
     found = []
-    for match in _QUANTITY.finditer(body):
+    for match in _matches(body):
         start, end = match.start(), match.end()
         if not match.group("number") or _is_excluded(body, start, end, match):
             continue
@@ -281,7 +402,11 @@ def find_quantities(body: str) -> list[Quantity]:
             else:
                 value *= _MAGNITUDE[lowered]
                 high = high * _MAGNITUDE[lowered] if high is not None else None
-        if match.group("percent"):
+        if match.group("measure"):
+            unit = match.group("measure").replace(" ", "")
+        elif unit == "m":
+            pass
+        elif match.group("percent"):
             unit = "percentage point" if "point" in match.group("percent") else "percent"
         elif sign:
             unit = _CURRENCY_SIGNS[sign]
@@ -292,6 +417,8 @@ def find_quantities(body: str) -> list[Quantity]:
             elif word in _MAGNITUDE and word in ("million", "billion", "thousand", "trillion"):
                 value *= _MAGNITUDE[word]
                 unit, end = None, word_end
+            elif word in _MEASURE_WORDS:
+                unit, end = _MEASURE_WORDS[word], word_end
             elif word:
                 unit, end = word, word_end
         if (
@@ -302,10 +429,18 @@ def find_quantities(body: str) -> list[Quantity]:
             unit = "years"  # "Ms Love, 40, pleaded"
         duration = _DURATION.match(body[start : end + 12])
         if duration and unit is None:
-            unit = duration.group("unit") + "s"
+            noun = duration.group("unit").lower()
+            unit = (
+                noun
+                if noun.endswith("s")
+                else noun + ("es" if noun.endswith(("ch", "sh", "x")) else "s")
+            )
             end = start + duration.end()
         approx, start = _approx_before(body, start)
-        if match.group("number").lower() in _SMALL and unit is None:
-            continue  # "one" alone is a pronoun more often than a count
+        number_text = match.group("number").lower()
+        if number_text == "half" or (number_text in _SMALL and unit is None):
+            continue  # "one" is a pronoun or an article more often than a count
+        if unit is None and not sign and not approx and value < 100 and high is None:
+            continue  # a bare small number: a minute mark, a list item, a shirt number
         found.append(Quantity(start, end, value, high, unit, approx))
     return found
