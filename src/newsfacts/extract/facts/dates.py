@@ -66,6 +66,18 @@ _PATTERNS = [
             rf"\s+(?:the\s+year\s+)?{_YEAR}\b(?!\s*%)"
         ),
     ),
+    (
+        "decade_short",
+        re.compile(r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?['’]?(?P<decade>[2-9]0)s\b"),
+    ),
+    (
+        "bare_month",
+        re.compile(
+            r"\b(?P<month>January|February|March|April|June|July|August|"
+            r"September|October|November|December)\b(?!\s+\d)"
+        ),
+    ),
+    ("bare_year", re.compile(r"(?<![\d,.$£€])\b(?P<year>19\d\d|20[0-4]\d)\b(?![\d,%])(?!\.\d)")),
     ("weekday", re.compile(rf"\b(?:(?P<rel>(?i:last|next|this|on|late|early))\s+)?{_WEEKDAY}\b")),
     (
         "relative",
@@ -112,9 +124,13 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _nearest_year(month: int, day: int, base: dt.date) -> int:
+def _nearest_year(month: int, day: int, base: dt.date, future: bool = False) -> int:
     """The year that puts month/day closest to the published date (news looks
-    back more than forward, so ties and small future gaps go to the past)."""
+    back more than forward, so ties and small future gaps go to the past);
+    in a clause about the future, the next such date."""
+    if future:
+        date = _safe_date(base.year, month, min(day, 28))
+        return base.year if date and date >= base else base.year + 1
     candidates = [base.year - 1, base.year, base.year + 1]
 
     def distance(year):
@@ -125,7 +141,26 @@ def _nearest_year(month: int, day: int, base: dt.date) -> int:
     return min(candidates, key=distance)
 
 
-def _resolve(kind: str, match: re.Match, base: dt.date | None) -> tuple[dt.date | None, str]:
+_FUTURE = re.compile(
+    r"(?i)\b(will|'ll|won't|going to|is to|are to|set to|scheduled|expected to|due to|"
+    r"plans? to|planned|upcoming|would|next|later|cannot|can't|may|might|could|tipped to|"
+    r"seeking to|hopes? to)\b|\bto\s+[a-z]+(?:\s+[a-z]+)?\s+$"
+)
+# A sentence end: not the full stop of "Mrs." or "John F.", which precede a name.
+_SENTENCE_END = re.compile(r"(?:[a-z]{3,}|\d)[.!?][\"”’]?\s+|\n")
+
+
+def _future_context(body: str, position: int) -> bool:
+    """Whether the sentence before a date speaks of the future ("will vote on Tuesday")."""
+    window = body[max(0, position - 300) : position]
+    ends = list(_SENTENCE_END.finditer(window))
+    clause = window[ends[-1].end() :] if ends else window
+    return bool(_FUTURE.search(clause))
+
+
+def _resolve(
+    kind: str, match: re.Match, base: dt.date | None, future: bool = False
+) -> tuple[dt.date | None, str]:
     groups = match.groupdict()
     if kind == "day":
         month = int(groups["month"]) if groups["month"].isdigit() else _month(groups["month"])
@@ -134,22 +169,27 @@ def _resolve(kind: str, match: re.Match, base: dt.date | None) -> tuple[dt.date 
         if base is None:
             return None, "day"
         month, day = _month(groups["month"]), int(groups["day"])
-        return _safe_date(_nearest_year(month, day, base), month, day), "day"
-    if kind in ("month", "month_year"):
+        return _safe_date(_nearest_year(month, day, base, future), month, day), "day"
+    if kind in ("month", "month_year", "bare_month"):
         month = _month(groups["month"])
         if groups.get("year"):
             return dt.date(int(groups["year"]), month, 1), "month"
         if base is None:
             return None, "month"
-        return dt.date(_nearest_year(month, 15, base), month, 1), "month"
+        return dt.date(_nearest_year(month, 15, base, future), month, 1), "month"
     if kind == "decade":
         return dt.date(int(groups["decade"]), 1, 1), "decade"
-    if kind == "year":
+    if kind == "decade_short":
+        return dt.date(1900 + int(groups["decade"]), 1, 1), "decade"
+    if kind in ("year", "bare_year"):
         return dt.date(int(groups["year"]), 1, 1), "year"
     if base is None:
         return None, "week" if "week" in match.group(0).lower() else "day"
     if kind == "weekday":
-        return _weekday(groups["weekday"], (groups.get("rel") or "").lower(), base), "day"
+        rel = (groups.get("rel") or "").lower()
+        if future and rel not in ("last",):
+            rel = "next"
+        return _weekday(groups["weekday"], rel, base), "day"
     return _relative(match, base)
 
 
@@ -157,7 +197,7 @@ def _weekday(name: str, rel: str, base: dt.date) -> dt.date:
     target = _WEEKDAYS.index(name.lower())
     back = (base.weekday() - target) % 7
     if rel == "next":
-        return base + dt.timedelta(days=(target - base.weekday()) % 7 or 7)
+        return base + dt.timedelta(days=(target - base.weekday()) % 7)
     if rel == "last" and back == 0:
         back = 7
     return base - dt.timedelta(days=back)
@@ -216,7 +256,12 @@ def find_dates(body: str, published: dt.date | None) -> list[DateFact]:
             ):
                 if not re.match(r"(?i)in|since|by|until|from|during|before|after", match.group(0)):
                     continue
-            value, precision = _resolve(kind, match, published)
+            if kind in ("bare_year", "decade_short") and _NAME_BEFORE.search(
+                body[max(0, start - 12) : start]
+            ):
+                if not re.search(r"(?:^|[.!?]\s+)\S+\s$", body[max(0, start - 14) : start]):
+                    continue  # "Euro 2004", "Windows 98"
+            value, precision = _resolve(kind, match, published, _future_context(body, start))
             found.append(DateFact(start, end, value, precision))
             taken.append((start, end))
     return sorted(found, key=lambda d: d.start)
