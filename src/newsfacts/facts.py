@@ -56,10 +56,25 @@ def _mention_entities(clusters: list[Cluster], cluster_ids: dict[int, str]):
     return sorted(pairs, key=lambda p: p[0].start)
 
 
-def _resolve_pronoun(attribution: Attribution, people: list[tuple[int, str, str]]) -> str | None:
-    """The entity of the nearest person named before a "he"/"she" source."""
+# How far back a "he said" looks for the last named speaker.
+_SPEAKER_CHAIN_CHARS = 1200
+
+
+def _resolve_pronoun(
+    attribution: Attribution, speakers: list[tuple[int, str]], people: list[tuple[int, str, str]]
+) -> str | None:
+    """The entity a "he"/"she" source refers to: the last person quoted or
+    attributed shortly before (news keeps one speaker per passage), else the
+    nearest person named before it."""
     if attribution.source_text.lower() not in ("he", "she"):
         return None
+    recent = [
+        entity
+        for cue, entity in speakers
+        if 0 < attribution.cue_start - cue <= _SPEAKER_CHAIN_CHARS
+    ]
+    if recent:
+        return recent[-1]
     before = [entity for start, entity, _ in people if start < attribution.source_start]
     return before[-1] if before else None
 
@@ -101,12 +116,14 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
     people = [(m.start, entity, kind) for m, entity, kind in pairs if kind == "PERSON"]
     attributions = find_attributions(body, sentences, mentions)
     sources = {}
+    speakers: list[tuple[int, str]] = []
     for a in attributions:
-        entity = (
-            pairs[a.mention_index][1]
-            if a.mention_index is not None
-            else _resolve_pronoun(a, people)
-        )
+        if a.mention_index is not None:
+            entity = pairs[a.mention_index][1]
+            if pairs[a.mention_index][2] == "PERSON":
+                speakers.append((a.cue_start, entity))
+        else:
+            entity = _resolve_pronoun(a, speakers, people)
         sources[id(a)] = entity
         rows.append(
             _row(

@@ -19,7 +19,11 @@ CUES = (
     r"acknowledged|admitted|admits|denied|denies|predicted|predicts|estimated|estimates|"
     r"suggested|suggests|believes|believed|revealed|reveals|tweeted|posted|replied|"
     r"responded|testified|alleged|alleges|asserted|concluded|found|finds|showed|shows|"
-    r"recommended|urged|pledged|promised|vowed|continued|went on"
+    r"recommended|urged|pledged|promised|vowed|continued|went on|saying|adding|noting|"
+    r"warning|telling|claiming|insisting|arguing|explaining|stressing|quipped|joked|"
+    r"repeated|described|calculated|predicted|forecast|projected|estimated|calls|called|"
+    r"claim|believe|reasoned|hyped|posed|paid tribute|made the comments|recalled|conceded|"
+    r"boasted|complained|countered|observed|remarked|announces|proclaimed|maintained"
 )
 _CUE_AFTER_SOURCE = re.compile(
     rf"(?P<gap>(?:\s+(?:also|later|earlier|previously|then|has|had|have|was|were|would|"
@@ -28,16 +32,17 @@ _CUE_AFTER_SOURCE = re.compile(
 _CUE_BEFORE_SOURCE = re.compile(rf"\b(?P<cue>said|says|added|told|wrote|asked|continued)\s+$")
 _ACCORDING = re.compile(r"\b(?:according to|citing|cited by|quoted by|as reported by)\s+$", re.I)
 
+_PRONOUN_SOURCE = re.compile(r"(?i)\b(he|she|they)$")
 _UNNAMED = re.compile(
     r"(?i)(?:\b(?:the|a|an|one|two|three|several|some|many|other|senior|local|"
-    r"government|police|military|u\.s\.|western)\s+)?(?:[a-z-]+\s+){0,2}"
+    r"government|police|military|u\.s\.|western|anonymous)\s+)?(?:[a-z-]+\s+){0,2}"
     r"(?P<noun>officials?|spokes(?:man|woman|person|people)|sources?|police|authorities|analysts?|"
     r"experts?|observers?|reports?|statement|study|survey|poll|data|documents?|filing|"
     r"government|officers?|diplomats?|residents?|witnesses?|lawyers?|prosecutors?|aides?|"
     r"critics?|supporters?|researchers?|scientists?|economists?|insiders?|people|"
     r"campaigners?|executives?|ministers?|minister|agency|company|firm|group|party|"
-    r"commission|committee|union|court|judge|president|chairman|chief|leader|he|she|they|"
-    r"it|we|i)$"
+    r"commission|committee|union|court|judge|president|chairman|chief|leader|speaker|"
+    r"MPs|lawmakers|members|voters|fans|pair|natives|campaign|administration|department)$"
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 _OFFICIAL = {
@@ -89,9 +94,12 @@ _AGENCY_NAMES = re.compile(
 
 # "a statement by Russia's Central Military District": the source follows.
 _STATEMENT_BY = (
-    r"\b(?:statement|report|comments?|remarks|announcement|letter|post|tweet|"
-    r"press release|interview)s?\s+(?:by|from)\b"
+    r"\b(?:statement|report|comments?|remarks|announcement|letter|post|tweet|estimates?|"
+    r"figures|data|analysis|study|survey|poll|research|press release|interview)s?"
+    r"\s+(?:by|from)\b"
 )
+# ", chief scientist at 2d3," between a source and its verb.
+_APPOSITIVE = re.compile(r"(?:,[^,\n]{1,90}){1,3},\s*$")
 _STATEMENT_BY_RE = re.compile(_STATEMENT_BY)
 
 
@@ -179,6 +187,9 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
         before,
     )
     source_end = sentence[0] + (gap.start() if gap else len(before))
+    appositive = _APPOSITIVE.search(body[sentence[0] : source_end])
+    if appositive:
+        source_end = sentence[0] + appositive.start()
     index = _mention_ending_at(mentions, source_end)
     if index is not None:
         m = mentions[index]
@@ -192,7 +203,8 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
             _type_of(m.text, m.type),
             index,
         )
-    unnamed = _UNNAMED.search(body[sentence[0] : source_end])
+    pronoun = _PRONOUN_SOURCE.search(body[sentence[0] : source_end])
+    unnamed = pronoun or _UNNAMED.search(body[sentence[0] : source_end])
     if unnamed:
         start = sentence[0] + unnamed.start()
         text = body[start:source_end]
@@ -204,6 +216,20 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
 
 def _source_after(body, mentions, position: int, sentence, cue_start: int):
     index = _mention_starting_at(mentions, position)
+    # "said Biarritz chairman Marcel Martin": the person after a role.
+    if index is None or mentions[index].type != "PERSON":
+        person = next(
+            (
+                i
+                for i, m in enumerate(mentions)
+                if m.type == "PERSON"
+                and position <= m.start <= position + 45
+                and m.start < sentence[1]
+                and "," not in body[position : m.start]
+            ),
+            None,
+        )
+        index = person if person is not None else index
     # "by Russia's Central Military District": the owner is not the source.
     while index is not None and re.match(r"['’]s\s", body[mentions[index].end :]):
         following = _mention_starting_at(mentions, mentions[index].end + 2, slack=2)
