@@ -98,6 +98,41 @@ _STATEMENT_BY = (
     r"figures|data|analysis|study|survey|poll|research|press release|interview)s?"
     r"\s+(?:by|from)\b"
 )
+# '"…," said X' and ', said X': the only places a source follows its verb.
+_INVERSION = re.compile(r"(?:[,\"”’:]|\bthen|\bas)\s*$")
+# "a spokeswoman for Mrs. Sebelius said": the spokeswoman speaks, not Sebelius.
+_ROLE_FOR = re.compile(
+    r"(?i)\b(?:a|an|the)?\s*(?:spokes(?:man|woman|person)|aides?|lawyers?|attorneys?|advisers?|"
+    r"officials?|representatives?|allies|friends?|people close)\s+(?:for|to|of|with)\s+$"
+)
+# A capitalised name the model missed, right before the verb ("Hare told").
+_BARE_NAME = re.compile(
+    r"(?<![\w’'])((?:Mr|Mrs|Ms|Dr)\.?\s+)?([A-Z][a-z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})$"
+)
+_NOT_NAMES = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "There",
+    "But",
+    "And",
+    "Yet",
+    "When",
+    "While",
+    "If",
+    "As",
+    "So",
+    "Then",
+}
 # ", chief scientist at 2d3," between a source and its verb.
 _APPOSITIVE = re.compile(r"(?:,[^,\n]{1,90}){1,3},\s*$")
 _STATEMENT_BY_RE = re.compile(_STATEMENT_BY)
@@ -173,7 +208,12 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
             attribution = _source_after(body, mentions, after_start, sentence, cue_start)
         else:
             attribution = _source_before(body, mentions, before, sentence, cue_start)
-            if attribution is None and re.match(r"said|says|added|told|wrote", match.group(0)):
+            inverted = _INVERSION.search(before) or not before.strip()
+            if (
+                attribution is None
+                and inverted
+                and re.match(r"said|says|added|told|wrote", match.group(0))
+            ):
                 attribution = _source_after(body, mentions, after_start, sentence, cue_start)
         if attribution is not None:
             found.setdefault((attribution.start, attribution.source_start), attribution)
