@@ -32,13 +32,18 @@ _EMPTY = {
 }
 
 
-def fact_id_for(article_id: str, kind: str, start: int, end: int) -> str:
-    return hashlib.sha256(f"{article_id}|{kind}|{start}|{end}".encode()).hexdigest()[:16]
+def fact_id_for(article_id: str, kind: str, start: int, end: int, detail: str = "") -> str:
+    """Stable id from what the fact is; ``detail`` tells apart two attributions
+    of one sentence (their sources' offsets)."""
+    key = f"{article_id}|{kind}|{start}|{end}|{detail}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _row(article_id: str, body: str, kind: str, start: int, end: int, **values) -> dict:
+def _row(
+    article_id: str, body: str, kind: str, start: int, end: int, detail: str = "", **values
+) -> dict:
     row = {
-        "fact_id": fact_id_for(article_id, kind, start, end),
+        "fact_id": fact_id_for(article_id, kind, start, end, detail),
         "article_id": article_id,
         "kind": kind,
         "start": start,
@@ -132,6 +137,7 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
                 "attribution",
                 a.start,
                 a.end,
+                detail=f"{a.source_start}-{a.source_end}",
                 source_text=a.source_text,
                 source_type=a.source_type,
                 source_entity_id=entity,
