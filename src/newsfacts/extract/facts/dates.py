@@ -39,7 +39,11 @@ _MONTH_NAMES = {
     "dec": 12,
 }
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|"
+    r"Nov\.?|Dec\.?)"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -47,7 +51,7 @@ _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunda
 _PATTERNS = [
     ("day", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b")),
     ("day", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b")),
-    ("day", re.compile(rf"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("day_no_year", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*%)")),
     ("day_no_year", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)")),
     (
@@ -161,36 +165,47 @@ def _future_context(body: str, position: int) -> bool:
 def _resolve(
     kind: str, match: re.Match, base: dt.date | None, future: bool = False
 ) -> tuple[dt.date | None, str]:
-    groups = match.groupdict()
+    if kind in ("day", "decade", "decade_short", "year", "bare_year", "month_year"):
+        return _resolve_absolute(kind, match.groupdict())
+    if kind in ("day_no_year", "month", "bare_month"):
+        return _resolve_partial(kind, match.groupdict(), base, future)
+    if base is None:
+        return None, "week" if "week" in match.group(0).lower() else "day"
+    if kind == "weekday":
+        rel = (match.group("rel") or "").lower()
+        if future and rel != "last":
+            rel = "next"
+        return _weekday(match.group("weekday"), rel, base), "day"
+    return _relative(match, base)
+
+
+def _resolve_absolute(kind: str, groups: dict) -> tuple[dt.date | None, str]:
+    """Expressions that carry their own year."""
     if kind == "day":
         month = int(groups["month"]) if groups["month"].isdigit() else _month(groups["month"])
         return _safe_date(int(groups["year"]), month, int(groups["day"])), "day"
-    if kind == "day_no_year":
-        if base is None:
-            return None, "day"
-        month, day = _month(groups["month"]), int(groups["day"])
-        return _safe_date(_nearest_year(month, day, base, future), month, day), "day"
-    if kind in ("month", "month_year", "bare_month"):
-        month = _month(groups["month"])
-        if groups.get("year"):
-            return dt.date(int(groups["year"]), month, 1), "month"
-        if base is None:
-            return None, "month"
-        return dt.date(_nearest_year(month, 15, base, future), month, 1), "month"
     if kind == "decade":
         return dt.date(int(groups["decade"]), 1, 1), "decade"
     if kind == "decade_short":
         return dt.date(1900 + int(groups["decade"]), 1, 1), "decade"
-    if kind in ("year", "bare_year"):
-        return dt.date(int(groups["year"]), 1, 1), "year"
+    if kind == "month_year":
+        return dt.date(int(groups["year"]), _month(groups["month"]), 1), "month"
+    return dt.date(int(groups["year"]), 1, 1), "year"
+
+
+def _resolve_partial(kind: str, groups: dict, base, future: bool) -> tuple[dt.date | None, str]:
+    """A month, or a day and month, whose year comes from the published date."""
+    month = _month(groups["month"])
+    if kind == "day_no_year":
+        if base is None:
+            return None, "day"
+        day = int(groups["day"])
+        return _safe_date(_nearest_year(month, day, base, future), month, day), "day"
+    if groups.get("year"):
+        return dt.date(int(groups["year"]), month, 1), "month"
     if base is None:
-        return None, "week" if "week" in match.group(0).lower() else "day"
-    if kind == "weekday":
-        rel = (groups.get("rel") or "").lower()
-        if future and rel not in ("last",):
-            rel = "next"
-        return _weekday(groups["weekday"], rel, base), "day"
-    return _relative(match, base)
+        return None, "month"
+    return dt.date(_nearest_year(month, 15, base, future), month, 1), "month"
 
 
 def _weekday(name: str, rel: str, base: dt.date) -> dt.date:
@@ -242,6 +257,18 @@ def _add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _inside_a_name(kind: str, match: re.Match, body: str) -> bool:
+    """A year that is part of a name: "Euro 2004", "Hunting Act 2004", "Windows 98"."""
+    if kind not in ("year", "bare_year", "decade_short"):
+        return False
+    start = match.start("year") if kind != "decade_short" else match.start()
+    if not _NAME_BEFORE.search(body[max(0, start - 12) : start]):
+        return False
+    if kind == "year":
+        return not re.match(r"(?i)in|since|by|until|from|during|before|after", match.group(0))
+    return not re.search(r"(?:^|[.!?]\s+)\S+\s$", body[max(0, start - 14) : start])
+
+
 def find_dates(body: str, published: dt.date | None) -> list[DateFact]:
     """Date expressions in the body, longest first where they overlap."""
     found: list[DateFact] = []
@@ -251,16 +278,8 @@ def find_dates(body: str, published: dt.date | None) -> list[DateFact]:
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):
                 continue
-            if kind == "year" and _NAME_BEFORE.search(
-                body[max(0, match.start("year") - 12) : match.start("year")]
-            ):
-                if not re.match(r"(?i)in|since|by|until|from|during|before|after", match.group(0)):
-                    continue
-            if kind in ("bare_year", "decade_short") and _NAME_BEFORE.search(
-                body[max(0, start - 12) : start]
-            ):
-                if not re.search(r"(?:^|[.!?]\s+)\S+\s$", body[max(0, start - 14) : start]):
-                    continue  # "Euro 2004", "Windows 98"
+            if _inside_a_name(kind, match, body):
+                continue
             value, precision = _resolve(kind, match, published, _future_context(body, start))
             found.append(DateFact(start, end, value, precision))
             taken.append((start, end))

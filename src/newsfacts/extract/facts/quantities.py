@@ -254,7 +254,6 @@ _SENTENCE_WORDS = {
     "From",
     "With",
     "Since",
-    "Another",
     "Those",
 }
 _RESULT_WORDS = {"votes", "points", "goals", "wins", "losses", "sets", "games", "runs"}
@@ -377,70 +376,78 @@ def _matches(body: str):
 
 
 def find_quantities(body: str) -> list[Quantity]:
+    """Every quantity in the body, in order."""
     found = []
     for match in _matches(body):
-        start, end = match.start(), match.end()
-        if not match.group("number") or _is_excluded(body, start, end, match):
-            continue
-        value = _number(match.group("number"))
-        if value is None:
-            continue
-        high = _number(match.group("high")) if match.group("high") else None
-        magnitude = match.group("mag")
-        sign = match.group("sign")
-        unit = None
-        if magnitude:
-            lowered = magnitude.lower()
-            if (
-                lowered in ("m", "b", "k")
-                and not sign
-                and not re.match(r"\s?[a-z]", body[end : end + 2])
-            ):
-                # "100m" without a currency is metres or a name, not a million.
-                end = match.end("mag") if False else match.start("mag")
-                magnitude = None
-            else:
-                value *= _MAGNITUDE[lowered]
-                high = high * _MAGNITUDE[lowered] if high is not None else None
-        if match.group("measure"):
-            unit = match.group("measure").replace(" ", "")
-        elif unit == "m":
-            pass
-        elif match.group("percent"):
-            unit = "percentage point" if "point" in match.group("percent") else "percent"
-        elif sign:
-            unit = _CURRENCY_SIGNS[sign]
-        else:
-            word, word_end = _unit_after(body, end)
-            if word in _CURRENCY_WORDS and _CURRENCY_WORDS[word]:
-                unit, end = _CURRENCY_WORDS[word], word_end
-            elif word in _MAGNITUDE and word in ("million", "billion", "thousand", "trillion"):
-                value *= _MAGNITUDE[word]
-                unit, end = None, word_end
-            elif word in _MEASURE_WORDS:
-                unit, end = _MEASURE_WORDS[word], word_end
-            elif word:
-                unit, end = word, word_end
-        if (
-            unit is None
-            and _AGE.match(body[start - 2 : end + 1])
-            and body[start - 3 : start - 2].isalpha()
-        ):
-            unit = "years"  # "Ms Love, 40, pleaded"
-        duration = _DURATION.match(body[start : end + 12])
-        if duration and unit is None:
-            noun = duration.group("unit").lower()
-            unit = (
-                noun
-                if noun.endswith("s")
-                else noun + ("es" if noun.endswith(("ch", "sh", "x")) else "s")
-            )
-            end = start + duration.end()
-        approx, start = _approx_before(body, start)
-        number_text = match.group("number").lower()
-        if number_text == "half" or (number_text in _SMALL and unit is None):
-            continue  # "one" is a pronoun or an article more often than a count
-        if unit is None and not sign and not approx and value < 100 and high is None:
-            continue  # a bare small number: a minute mark, a list item, a shirt number
-        found.append(Quantity(start, end, value, high, unit, approx))
+        quantity = _quantity(body, match)
+        if quantity is not None:
+            found.append(quantity)
     return found
+
+
+def _quantity(body: str, match: re.Match) -> Quantity | None:
+    start, end = match.span()
+    if not match.group("number") or _is_excluded(body, start, end, match):
+        return None
+    value = _number(match.group("number"))
+    if value is None:
+        return None
+    high = _number(match.group("high")) if match.group("high") else None
+    scale, unit, end = _scale_and_unit(body, match, end)
+    value *= scale
+    high = high * scale if high is not None else None
+    if unit is None:
+        unit, end = _age_or_duration(body, start, end)
+    approx, start = _approx_before(body, start)
+    number_text = match.group("number").lower()
+    if number_text == "half" or (number_text in _SMALL and unit is None):
+        return None  # "one" alone is a pronoun or an article more often than a count
+    if unit is None and not match.group("sign") and not approx and value < 100 and high is None:
+        return None  # a bare small number: a minute mark, a list item, a shirt number
+    return Quantity(start, end, value, high, unit, approx)
+
+
+def _scale_and_unit(body: str, match: re.Match, end: int) -> tuple[float, str | None, int]:
+    """The multiplier (thousand, bn, m) and the unit of a number match."""
+    sign = match.group("sign")
+    scale = 1.0
+    magnitude = (match.group("mag") or "").lower()
+    if magnitude:
+        plural_after = re.match(r"\s?([a-z]+)", body[end : end + 20])
+        counted = plural_after and _PLURAL.match(plural_after.group(1))
+        if magnitude in ("m", "b", "k") and not sign and not counted:
+            # "200m" without a currency or a counted plural is metres, not millions.
+            return 1.0, "m" if magnitude == "m" else None, end
+        scale = _MAGNITUDE[magnitude]
+    if match.group("measure"):
+        return scale, match.group("measure").replace(" ", ""), end
+    if match.group("percent"):
+        return scale, "percentage point" if "point" in match.group("percent") else "percent", end
+    if sign:
+        return scale, _CURRENCY_SIGNS[sign], end
+    word, word_end = _unit_after(body, end)
+    if word in ("thousand", "million", "billion", "trillion"):
+        scale *= _MAGNITUDE[word]  # "seven million Ethiopians"
+        end = word_end
+        word, word_end = _unit_after(body, end)
+    if word in _CURRENCY_WORDS and _CURRENCY_WORDS[word]:
+        return scale, _CURRENCY_WORDS[word], word_end
+    if word in _MEASURE_WORDS:
+        return scale, _MEASURE_WORDS[word], word_end
+    return scale, word, word_end if word else end
+
+
+def _age_or_duration(body: str, start: int, end: int) -> tuple[str | None, int]:
+    """ "Ms Love, 40, pleaded" is an age; "a 10-year sentence" counts years."""
+    if _AGE.match(body[start - 2 : end + 1]) and body[start - 3 : start - 2].isalpha():
+        return "years", end
+    duration = _DURATION.match(body[start : end + 12])
+    if duration:
+        noun = duration.group("unit").lower()
+        plural = (
+            noun
+            if noun.endswith("s")
+            else noun + ("es" if noun.endswith(("ch", "sh", "x")) else "s")
+        )
+        return plural, start + duration.end()
+    return None, end
