@@ -25,10 +25,11 @@ def test_readme_test_command_is_the_one_ci_runs():
     assert test_line in ci
 
 
-def test_changelog_keeps_an_unreleased_section_with_entries():
+def test_changelog_keeps_an_unreleased_section_above_the_releases():
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
-    unreleased = changelog.split("## [Unreleased]", 1)[1].split("\n## [", 1)[0]
-    assert re.search(r"^- ", unreleased, re.M), "Unreleased lists no change"
+    headings = re.findall(r"^## \[([^\]]+)\]", changelog, re.M)
+    assert headings[0] == "Unreleased"
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", h) for h in headings[1:])
 
 
 def test_version_is_a_semantic_version():

@@ -10,6 +10,10 @@ def test_exported_members():
         "Reject",
         "__version__",
         "build",
+        "diff_packages",
+        "load",
+        "publish",
+        "release",
         "sample_dir",
         "validate",
     ]

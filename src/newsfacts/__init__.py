@@ -8,7 +8,11 @@
 
 from newsfacts.__about__ import __version__
 from newsfacts.build import BuildReport, build, sample_dir, validate
+from newsfacts.diff import diff_packages
+from newsfacts.loader import load
+from newsfacts.publish import publish
 from newsfacts.records import BuildError, Reject
+from newsfacts.release import release
 
 __all__ = [
     "BuildError",
@@ -16,6 +20,10 @@ __all__ = [
     "Reject",
     "__version__",
     "build",
+    "diff_packages",
+    "load",
+    "publish",
+    "release",
     "sample_dir",
     "validate",
 ]

@@ -150,3 +150,67 @@ def serve_command(path: Path, host: str, port: int) -> None:
         sys.exit(1)
     click.echo(f"Serving {path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     sys.exit(serve(path, host, port))
+
+
+@cli.command("release")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help="Data version X.Y.Z. Omitted: proposed from the diff with the published package.",
+)
+@click.option(
+    "--dist",
+    default="dist",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder for the release artifacts.",
+)
+@click.option(
+    "--published",
+    default="datapackage",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The published package that the release is compared with and replaces.",
+)
+@click.option(
+    "--entities/--no-entities",
+    default=True,
+    show_default=True,
+    help="Run named entity recognition and fact extraction.",
+)
+def release_command(inputs, version, dist, published, entities) -> None:
+    """Build INPUTS into a versioned, checksummed data release.
+
+    Writes to DIST the CSV zip, the Parquet tar.gz, the SQLite database, the
+    newsfacts-data wheel, RELEASE_NOTES.md and SHA256SUMS, and updates the
+    published package. Refuses a version smaller than the data change requires.
+    """
+    from newsfacts.release import release
+
+    try:
+        report = release(list(inputs), version, dist, published=published, entities=entities)
+    except (BuildError, ValueError) as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    if report.diff is not None:
+        click.echo(report.diff.summary())
+    click.echo(f"Released {report.version}:")
+    for artifact in report.artifacts:
+        click.echo(f"  {artifact}")
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+def diff_command(old: Path, new: Path) -> None:
+    """Compare two data packages (folders or release archives): rows added, removed
+    and changed per table, schema changes, and the version bump they require."""
+    from newsfacts.diff import diff_packages
+
+    try:
+        click.echo(diff_packages(old, new).summary())
+    except BuildError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
