@@ -12,7 +12,7 @@ import pytest
 import newsfacts
 from newsfacts.evaluation import score_entities
 from newsfacts.extract.article import to_article_row
-from newsfacts.extract.ner import bare_model, recognise
+from newsfacts.extract.ner import ENTITY_TYPES, bare_model, recognise
 from newsfacts.extract.resolution import acronym_definitions, name_key, resolve
 from newsfacts.extract.scraped import extract_scraped
 from newsfacts.ingest import SourceFile, read_source
@@ -149,23 +149,7 @@ def test_newsfacts_beats_the_bare_model_on_annotated_articles(corpus_dir):
     ]
     bare = []
     for doc in bare_model().pipe(bodies):
-        kinds = {
-            (name_key(e.text), e.label_)
-            for e in doc.ents
-            if e.label_
-            in {
-                "PERSON",
-                "ORG",
-                "GPE",
-                "LOC",
-                "NORP",
-                "FAC",
-                "EVENT",
-                "PRODUCT",
-                "WORK_OF_ART",
-                "LAW",
-            }
-        }
+        kinds = {(name_key(e.text), e.label_) for e in doc.ents if e.label_ in ENTITY_TYPES}
         bare.append([({k}, t) for k, t in kinds])
     ours_f1 = score_entities(ours, gold, typed=True)[2]
     bare_f1 = score_entities(bare, gold, typed=True)[2]

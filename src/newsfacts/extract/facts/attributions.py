@@ -220,6 +220,13 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
     return sorted(found.values(), key=lambda a: (a.start, a.source_start))
 
 
+def _from_mention(sentence, cue_start: int, mentions, index: int) -> Attribution:
+    m = mentions[index]
+    return Attribution(
+        sentence[0], sentence[1], cue_start, m.text, m.start, m.end, _type_of(m.text, m.type), index
+    )
+
+
 def _source_before(body, mentions, before: str, sentence, cue_start: int):
     gap = re.search(
         r"(?:\s+(?:also|later|earlier|previously|then|has|had|have|would|will|"
@@ -232,17 +239,7 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
         source_end = sentence[0] + appositive.start()
     index = _mention_ending_at(mentions, source_end)
     if index is not None:
-        m = mentions[index]
-        return Attribution(
-            sentence[0],
-            sentence[1],
-            cue_start,
-            m.text,
-            m.start,
-            m.end,
-            _type_of(m.text, m.type),
-            index,
-        )
+        return _from_mention(sentence, cue_start, mentions, index)
     pronoun = _PRONOUN_SOURCE.search(body[sentence[0] : source_end])
     unnamed = pronoun or _UNNAMED.search(body[sentence[0] : source_end])
     if unnamed:
@@ -277,17 +274,7 @@ def _source_after(body, mentions, position: int, sentence, cue_start: int):
             break
         index = following
     if index is not None and mentions[index].start < sentence[1]:
-        m = mentions[index]
-        return Attribution(
-            sentence[0],
-            sentence[1],
-            cue_start,
-            m.text,
-            m.start,
-            m.end,
-            _type_of(m.text, m.type),
-            index,
-        )
+        return _from_mention(sentence, cue_start, mentions, index)
     unnamed = re.match(
         r"\s+((?:the|a|an|one|two|several|some|senior|local)\s+)?(?:[a-z-]+\s+){0,2}?"
         r"(officials?|spokes(?:man|woman|person)|sources?|police|authorities|analysts?|experts?|"

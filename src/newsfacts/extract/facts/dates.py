@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from newsfacts.extract.facts.quantities import WORD_NUMBERS
+
 _MONTH_NAMES = {
     "january": 1,
     "jan": 1,
@@ -94,17 +96,7 @@ _PATTERNS = [
         ),
     ),
 ]
-_NUMBERS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_NUMBERS = WORD_NUMBERS
 # Words before a year that make it part of a name ("Euro 2004", "Hunting Act 2004").
 _NAME_BEFORE = re.compile(r"[A-Z][\w]*\s$")
 

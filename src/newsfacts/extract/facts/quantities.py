@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SMALL = {
+# Numbers written as words; dates use them too ("three weeks ago").
+WORD_NUMBERS = _SMALL = {
     "one": 1,
     "two": 2,
     "three": 3,
