@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from newsfacts.entities import entity_tables  # noqa: E402
 from newsfacts.evaluation import score_entities  # noqa: E402
 from newsfacts.extract.article import to_article_row  # noqa: E402
 from newsfacts.extract.ner import (  # noqa: E402
@@ -61,13 +62,17 @@ def load_gold(corpus: Path) -> list[tuple[str, str, list[tuple[set, str]]]]:
 
 
 def newsfacts_entities(bodies, corrections=ALL_CORRECTIONS, steps=ALL_STEPS):
-    out = []
-    for body, mentions in zip(bodies, recognise(bodies, corrections), strict=True):
-        clusters = resolve(body, mentions, steps)
-        out.append(
-            [({name_key(c.name)} | {name_key(a) for a in c.aliases}, c.type) for c in clusters]
-        )
-    return out
+    """Each article's entities as the build writes them: resolved in the article,
+    then typed and merged across the articles (``entity_tables``)."""
+    articles = [{"article_id": f"{i:016x}", "body": b} for i, b in enumerate(bodies)]
+    resolved = []
+    for article, recognised in zip(articles, recognise(bodies, corrections), strict=True):
+        resolved.append((article, resolve(article["body"], recognised, steps), recognised))
+    entity_tables(resolved)
+    return [
+        [({name_key(c.name)} | {name_key(a) for a in c.aliases}, c.type) for c in clusters]
+        for _, clusters, _ in resolved
+    ]
 
 
 def bare_entities(nlp, bodies):

@@ -18,6 +18,9 @@ from collections.abc import Callable, Iterable
 from newsfacts.extract.ner import ALL_CORRECTIONS, Recognised, recognise
 from newsfacts.extract.resolution import ALL_STEPS, Cluster, name_key, resolve
 
+# Share of a name's mentions tagged PERSON that makes its other tags wrong.
+_PERSON_MAJORITY = 0.6
+
 
 def cluster_key(cluster: Cluster) -> str:
     if cluster.place is not None:
@@ -60,8 +63,39 @@ def _acronym_map(resolved) -> dict[str, str]:
     return {acronym: next(iter(keys)) for acronym, keys in seen.items() if len(keys) == 1}
 
 
+def _person_names(resolved) -> set[str]:
+    """Names the corpus mostly tags PERSON: a bare "Trump" the model calls ORG in
+    one article is the person named in the others."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for _, clusters, _ in resolved:
+        for cluster in clusters:
+            if cluster.place is None:
+                votes[cluster.key][cluster.type] += len(cluster.mentions)
+    return {
+        key
+        for key, types in votes.items()
+        if len(types) > 1 and types["PERSON"] >= _PERSON_MAJORITY * sum(types.values())
+    }
+
+
+def _vote_types(resolved) -> None:
+    people = _person_names(resolved)
+    for _, clusters, _ in resolved:
+        for cluster in clusters:
+            if (
+                cluster.key in people
+                and cluster.place is None
+                and cluster.type in ("ORG", "NORP", "GPE")
+            ):
+                cluster.type = "PERSON"
+
+
 def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
-    """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``)."""
+    """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``).
+
+    Before ids are given, a name the corpus mostly tags PERSON becomes PERSON
+    everywhere it is not a linked place (the clusters are updated in place)."""
+    _vote_types(resolved)
     acronyms = _acronym_map(resolved)
     names: dict[str, Counter] = defaultdict(Counter)
     aliases: dict[str, set] = defaultdict(set)

@@ -144,9 +144,15 @@ def _index() -> dict[str, list[Place]]:
         )
         add(city["name"], place)
         for alternate in city["alternatenames"]:
-            # Latin-script alternates of four letters or more: airport codes and
-            # transliterations in other scripts would only add false matches.
-            if len(alternate) >= 4 and alternate.isascii() and alternate[0].isupper():
+            # Single-word Latin-script alternates of four letters or more ("Bombay",
+            # "Peking"): translations such as "White House" (Casablanca), airport
+            # codes and other scripts would only add false matches.
+            if (
+                len(alternate) >= 4
+                and alternate.isalpha()
+                and alternate.isascii()
+                and alternate[0].isupper()
+            ):
                 add(alternate, place)
     return index
 

@@ -91,7 +91,7 @@ def _retyped(mention: Mention, before: str) -> str:
         _FACILITY.search(text)
         and " " in text
         and label in ("GPE", "ORG", "LOC", "PERSON")
-        and not places
+        and not any(p.kind != "city" or p.population >= 100_000 for p in places)
     ):
         return "FAC"
     if label in ("NORP", "LOC", "GPE") and any(p.kind in ("country", "us_state") for p in places):
