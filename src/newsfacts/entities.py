@@ -16,7 +16,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from newsfacts.extract.ner import ALL_CORRECTIONS, Recognised, recognise
-from newsfacts.extract.resolution import ALL_STEPS, Cluster, name_key, resolve
+from newsfacts.extract.resolution import (
+    ALL_STEPS,
+    Cluster,
+    looks_institutional,
+    name_key,
+    resolve,
+)
 
 # Share of a name's mentions tagged PERSON that makes its other tags wrong.
 _PERSON_MAJORITY = 0.6
@@ -78,16 +84,39 @@ def _person_names(resolved) -> set[str]:
     }
 
 
-def _vote_types(resolved) -> None:
-    people = _person_names(resolved)
+def _first_names(resolved) -> set[str]:
+    """Words that open two or more different PERSON names in the corpus."""
+    openers: dict[str, set[str]] = defaultdict(set)
     for _, clusters, _ in resolved:
         for cluster in clusters:
-            if (
-                cluster.key in people
-                and cluster.place is None
-                and cluster.type in ("ORG", "NORP", "GPE")
-            ):
+            words = cluster.key.split()
+            if cluster.type == "PERSON" and 2 <= len(words) <= 3:
+                openers[words[0]].add(cluster.key)
+    return {word for word, names in openers.items() if len(names) >= 2 and len(word) > 2}
+
+
+def _looks_like_a_person(cluster: Cluster, first_names: set[str]) -> bool:
+    words = cluster.name.split()
+    return (
+        cluster.type == "ORG"
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() for w in words)
+        and words[0].casefold() in first_names
+        and not looks_institutional(cluster.name)
+    )
+
+
+def _vote_types(resolved) -> None:
+    people = _person_names(resolved)
+    first_names = _first_names(resolved)
+    for _, clusters, _ in resolved:
+        for cluster in clusters:
+            if cluster.place is not None:
+                continue
+            if cluster.key in people and cluster.type in ("ORG", "NORP", "GPE"):
                 cluster.type = "PERSON"
+            elif _looks_like_a_person(cluster, first_names):
+                cluster.type = "PERSON"  # "Bernie Ebbers" tagged ORG
 
 
 def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:

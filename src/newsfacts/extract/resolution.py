@@ -41,6 +41,7 @@ _REGION = re.compile(
 _FACILITY = re.compile(
     r"\b(House|Street|Stadium|Airport|Bridge|Tower|Centre|Center|Hall|Palace|Square|Avenue|"
     r"Road|Building|Arena|Park|Station|Hospital|Museum|Cathedral|Prison|Base)$"
+    r"|^(Stade|Stadio|Estadio|Parc|Paseo|Camp|Plaza|Piazza|Place)\b"
 )
 _AWARD = re.compile(r"\b(Award|Awards|Prize|Medal|Trophy|Oscar|Oscars|Emmy|Grammy)s?$")
 # Words before a name that make it a place rather than a team or a company.
@@ -57,6 +58,11 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
     place: gazetteer.Place | None = None
+
+
+def looks_institutional(text: str) -> bool:
+    """A name with an institutional noun: "Defense Ministry", "Labour Party"."""
+    return bool(_INSTITUTION.search(text))
 
 
 def name_key(text: str) -> str:
