@@ -202,22 +202,40 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
         before = body[sentence[0] : cue_start]
         after_start = cue_end
         attribution = None
-        if match.group(0) in ("according to", "citing") or _STATEMENT_BY_RE.fullmatch(
-            match.group(0)
-        ):
-            attribution = _source_after(body, mentions, after_start, sentence, cue_start)
-        else:
-            attribution = _source_before(body, mentions, before, sentence, cue_start)
-            inverted = _INVERSION.search(before) or not before.strip()
-            if (
-                attribution is None
-                and inverted
-                and re.match(r"said|says|added|told|wrote", match.group(0))
-            ):
-                attribution = _source_after(body, mentions, after_start, sentence, cue_start)
+        attribution = _attribution_at(
+            body, mentions, match.group(0), before, after_start, sentence, cue_start
+        )
         if attribution is not None:
             found.setdefault((attribution.start, attribution.source_start), attribution)
     return sorted(found.values(), key=lambda a: (a.start, a.source_start))
+
+
+def _attribution_at(
+    body, mentions, cue: str, before: str, after_start: int, sentence, cue_start: int
+) -> Attribution | None:
+    if cue in ("according to", "citing") or _STATEMENT_BY_RE.fullmatch(cue):
+        return _source_after(body, mentions, after_start, sentence, cue_start)
+    if _PARTICIPLE.fullmatch(cue) and before.rstrip().endswith(","):
+        # "Patel pushed back, saying ...": the clause's subject speaks.
+        return _clause_subject(mentions, sentence, cue_start)
+    attribution = _source_before(body, mentions, before, sentence, cue_start)
+    inverted = _INVERSION.search(before) or not before.strip()
+    if attribution is None and inverted and re.match(r"said|says|added|told|wrote", cue):
+        attribution = _source_after(body, mentions, after_start, sentence, cue_start)
+    return attribution
+
+
+_PARTICIPLE = re.compile(
+    r"saying|adding|noting|warning|telling|claiming|insisting|arguing|"
+    r"explaining|stressing|calling"
+)
+
+
+def _clause_subject(mentions, sentence, cue_start: int) -> Attribution | None:
+    for index, m in enumerate(mentions):
+        if sentence[0] <= m.start < cue_start and m.type in ("PERSON", "ORG"):
+            return _from_mention(sentence, cue_start, mentions, index)
+    return None
 
 
 def _from_mention(sentence, cue_start: int, mentions, index: int) -> Attribution:
