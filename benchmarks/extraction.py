@@ -47,9 +47,10 @@ import trafilatura
 
 import newsfacts
 from newsfacts.evaluation import BodyScore, mean_scores, score_body
-from newsfacts.extract.html import HtmlArticle, extract_html
+from newsfacts.extract.html import extract_html
 from newsfacts.extract.scraped import extract_scraped
 from newsfacts.ingest.decoding import decode_text
+from newsfacts.records import ExtractedArticle as HtmlArticle
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "../shared/corpus-html/article-extraction-benchmark"

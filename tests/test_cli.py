@@ -47,3 +47,29 @@ def test_help_explains_every_option():
     build_help = CliRunner().invoke(cli, ["build", "--help"]).output
     for option in ("--out", "--strict", "--quiet"):
         assert option in build_help
+
+
+def test_no_entities_leaves_the_nlp_tables_empty(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "-q", "--no-entities", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    assert "entities 0, mentions 0, facts 0" in " ".join(result.output.split())
+
+
+def test_max_bytes_rejects_larger_files(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "big.txt").write_text("Headline\n\n" + "A sentence of news. " * 200)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "-q",
+            "--no-entities",
+            str(tmp_path / "in"),
+            "--max-bytes",
+            "1000",
+            "--out",
+            str(tmp_path / "p"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "too_large 1" in result.output

@@ -24,7 +24,7 @@ from newsfacts.__about__ import __version__
 from newsfacts.entities import entity_tables, resolve_articles
 from newsfacts.extract.article import to_article_row
 from newsfacts.facts import fact_rows
-from newsfacts.ingest import FileReading, discover, read_source
+from newsfacts.ingest import FileReading, Limits, discover, read_source
 from newsfacts.records import BuildError, Reject, SourceFile
 from newsfacts.schemas import all_schemas, load_schema
 
@@ -57,11 +57,13 @@ def sample_dir() -> Path:
     return Path(str(resources.files("newsfacts") / "sample" / "articles"))
 
 
-def _read_all(sources: list[SourceFile], progress: Callable[[SourceFile], None] | None):
+def _read_all(
+    sources: list[SourceFile], progress: Callable[[SourceFile], None] | None, limits: Limits
+):
     readings: list[FileReading] = []
     for source in sources:
         try:
-            readings.append(read_source(source))
+            readings.append(read_source(source, limits))
         except OSError as error:
             reading = FileReading(source, "unknown", "0" * 64, 0)
             reading.rejects.append(
@@ -175,6 +177,7 @@ def build(
     strict: bool = False,
     entities: bool = True,
     version: str | None = None,
+    limits: Limits | None = None,
     progress: Callable[[SourceFile], None] | None = None,
     on_sources: Callable[[int], None] | None = None,
     on_stage: Callable[[str, int], None] | None = None,
@@ -196,7 +199,7 @@ def build(
     sources = discover(inputs)
     if on_sources:
         on_sources(len(sources))
-    readings = _read_all(sources, progress)
+    readings = _read_all(sources, progress, limits or Limits())
 
     rows, rejects = [], []
     records_by_path: dict[str, int] = {}

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from newsfacts.__about__ import __version__
 from newsfacts.build import BuildReport, build, validate
+from newsfacts.ingest import Limits
+from newsfacts.ingest.decoding import MAX_BYTES, MAX_DECOMPRESSED_BYTES
 from newsfacts.records import BuildError
 
 
@@ -39,9 +41,29 @@ def cli() -> None:
     show_default=True,
     help="Run named entity recognition and fact extraction (entities, mentions, facts).",
 )
+@click.option(
+    "--max-bytes",
+    default=MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Larger input files are rejected (too_large) without being read.",
+)
+@click.option(
+    "--max-decompressed-bytes",
+    default=MAX_DECOMPRESSED_BYTES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="A gzip input that expands beyond this is rejected (too_large).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
 def build_command(
-    inputs: tuple[Path, ...], out: Path, strict: bool, entities: bool, quiet: bool
+    inputs: tuple[Path, ...],
+    out: Path,
+    strict: bool,
+    entities: bool,
+    max_bytes: int,
+    max_decompressed_bytes: int,
+    quiet: bool,
 ) -> None:
     """Build a data package from INPUTS: files or folders (searched recursively).
 
@@ -57,7 +79,7 @@ def build_command(
         console.print("No inputs given: building the sample that ships with newsfacts.")
     try:
         with Progress(
-            TextColumn("[bold]reading"),
+            TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
@@ -65,13 +87,17 @@ def build_command(
             transient=True,
             disable=quiet,
         ) as bar:
-            task = bar.add_task("read", total=None)
+            task = bar.add_task("reading", total=None)
             report = build(
                 inputs,
                 out,
                 strict=strict,
+                entities=entities,
+                limits=Limits(max_bytes, max_decompressed_bytes),
                 on_sources=lambda n: bar.update(task, total=n),
                 progress=lambda _source: bar.advance(task),
+                on_stage=lambda name, n: bar.reset(task, total=n, description=name),
+                on_article=lambda n: bar.advance(task, n),
             )
     except BuildError as error:
         click.echo(f"Error: {error}", err=True)

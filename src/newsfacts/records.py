@@ -14,6 +14,7 @@ class SourceFile:
     path: Path
     source_path: str
     input_name: str
+    root: Path | None = None  # the INPUT folder; files must resolve inside it
 
 
 @dataclass

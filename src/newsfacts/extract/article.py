@@ -19,10 +19,15 @@ from newsfacts.extract.cleaning import (
     split_paragraphs,
 )
 from newsfacts.extract.html import extract_html
-from newsfacts.extract.lines import WORD, word_count
+from newsfacts.extract.lines import word_count
 from newsfacts.extract.record import extract_record
 from newsfacts.extract.scraped import extract_scraped
 from newsfacts.records import ExtractedArticle, RawRecord, Reject
+
+# A headline is a line, not a page: longer candidates are a sign that no title was found.
+_MAX_TITLE_CHARS = 500
+# Fewer words than this is a menu, a footer or a caption, not an article.
+_MIN_BODY_WORDS = 10
 
 
 def _plain(text: str) -> ExtractedArticle:
@@ -63,9 +68,12 @@ def to_article_row(record: RawRecord) -> dict | Reject:
     fields = extract_fields(record)
     body = join_paragraphs(fields.paragraphs)
     title = _clean_optional(fields.title)
-    if not body or not WORD.search(body):
+    if not body or word_count(body) < _MIN_BODY_WORDS:
         return Reject(
-            record.source_path, record.source_key, "no_article", "no article body was found"
+            record.source_path,
+            record.source_key,
+            "no_article",
+            f"no article body was found ({word_count(body)} words of text)",
         )
     if not title:
         return Reject(
@@ -73,6 +81,13 @@ def to_article_row(record: RawRecord) -> dict | Reject:
             record.source_key,
             "no_title",
             "an article body but no title was found",
+        )
+    if len(title) > _MAX_TITLE_CHARS:
+        return Reject(
+            record.source_path,
+            record.source_key,
+            "no_title",
+            f"no headline found (the candidate has {len(title):,} characters)",
         )
     digest = content_hash(title, body)
     published = fields.published_date

@@ -14,11 +14,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfacts.ingest import html, json_records, text
-from newsfacts.ingest.decoding import GZIP_MAGIC, DecodeFailure, read_bytes
+from newsfacts.ingest.decoding import (
+    GZIP_MAGIC,
+    MAX_BYTES,
+    MAX_DECOMPRESSED_BYTES,
+    DecodeFailure,
+    read_bytes,
+)
 from newsfacts.records import BuildError, RawRecord, Reject, SourceFile
 
 _JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+MAX_LINE_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits per input file (``--max-bytes``, ``--max-decompressed-bytes``)."""
+
+    max_bytes: int = MAX_BYTES
+    max_decompressed: int = MAX_DECOMPRESSED_BYTES
 
 
 @dataclass
@@ -51,7 +68,7 @@ def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
             if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-                found.append(SourceFile(path, relative.as_posix(), name))
+                found.append(SourceFile(path, relative.as_posix(), name, root))
     return sorted(found, key=lambda s: (s.input_name, s.source_path))
 
 
@@ -79,14 +96,44 @@ def detect_format(content: str, suffix: str) -> str:
     return "text"
 
 
-def read_source(source: SourceFile) -> FileReading:
+def _outside_root(source: SourceFile) -> bool:
+    """A link that leads out of the INPUT folder (never read)."""
+    if source.root is None:
+        return False
+    return not source.path.resolve().is_relative_to(source.root.resolve())
+
+
+def read_source(source: SourceFile, limits: Limits = Limits()) -> FileReading:
+    if _outside_root(source):
+        reading = FileReading(source, "unknown", "0" * 64, 0)
+        reading.rejects.append(
+            Reject(
+                source.source_path,
+                None,
+                "outside_input",
+                "a link to a file outside the input folder; not read",
+            )
+        )
+        return reading
+    size = source.path.stat().st_size
+    if size > limits.max_bytes:
+        reading = FileReading(source, "unknown", "0" * 64, size)
+        reading.rejects.append(
+            Reject(
+                source.source_path,
+                None,
+                "too_large",
+                f"{size:,} bytes, over the {limits.max_bytes:,}-byte limit",
+            )
+        )
+        return reading
     raw = source.path.read_bytes()
     sha256 = hashlib.sha256(raw).hexdigest()
     suffix, gzipped = _logical_suffix(source.path)
     gzipped = gzipped or raw.startswith(GZIP_MAGIC)
     reading = FileReading(source, "unknown", sha256, len(raw))
     try:
-        content = read_bytes(raw, gzipped)
+        content = read_bytes(raw, gzipped, limits.max_decompressed)
     except DecodeFailure as failure:
         reading.rejects.append(Reject(source.source_path, None, failure.reason, failure.detail))
         return reading
@@ -97,6 +144,18 @@ def read_source(source: SourceFile) -> FileReading:
     elif kind == "html":
         reading.format = "html"
         reading.records = [html.read(content, source.source_path, sha256)]
+    elif max(map(len, content.splitlines()), default=0) > MAX_LINE_CHARS:
+        # Page text comes in lines; a single line of megabytes is not an article
+        # and would only slow every line-based step down.
+        longest = max(map(len, content.splitlines()))
+        reading.rejects.append(
+            Reject(
+                source.source_path,
+                None,
+                "too_large",
+                f"a line of {longest:,} characters in a text file",
+            )
+        )
     else:
         record = text.read(content, source.source_path, sha256)
         reading.format = record.format
