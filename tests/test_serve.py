@@ -44,8 +44,8 @@ def package(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def server(package):
+def _start_server(package: Path):
+    """A real Datasette on a free port over the package; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
         datasette_command(package, "127.0.0.1", port),
@@ -63,9 +63,16 @@ def server(package):
     else:
         process.kill()
         pytest.fail(f"datasette did not start: {process.stdout.read().decode()[-2000:]}")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(package):
+    yield from _start_server(package)
 
 
 def _json(url: str, **params):
@@ -216,3 +223,58 @@ def test_database_is_stale_once_the_package_is_newer(package):
     assert is_stale(package)
     publish(package)
     assert not is_stale(package)
+
+
+PAYLOAD = (
+    "<script>window.__pwned = 1; alert('xss')</script><img src=x onerror=\"window.__pwned = 2\">"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xss")
+    (folder / "in").mkdir()
+    record = {
+        "title": f"Council meeting {PAYLOAD}",
+        "source": "Test Gazette",
+        "date": "2024-03-01",
+        "content": (
+            f"The council met on Monday in Valmouth. A reader wrote {PAYLOAD} in the comments, "
+            "the clerk said.\n\nThe meeting ended after two hours and 40 residents attended, "
+            "officials said."
+        ),
+    }
+    (folder / "in" / "xss.json").write_text(__import__("json").dumps(record))
+    out = folder / "package"
+    newsfacts.build([folder / "in"], out)
+    publish(out)
+    yield from _start_server(out)
+
+
+def test_script_in_an_article_never_runs_in_a_browser(hostile_server, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{hostile_server}/newsfacts/articles")
+    page.locator("td a").first.click()
+    page.wait_for_selector(".nf-body")
+    assert "<script>" in page.inner_text(".nf-body")  # shown as text
+    assert "<script>" in page.inner_text("h1.nf-title")
+    page.goto(f"{hostile_server}/newsfacts/articles?_search=reader")
+    page.wait_for_load_state()
+    assert dialogs == []
+    assert page.evaluate("window.__pwned === undefined")
+    page.screenshot(path=str(ARTIFACTS / "xss.png"))
+
+
+def test_the_server_takes_no_writes(hostile_server):
+    def count():
+        return _json(f"{hostile_server}/newsfacts/articles.json", _size=0)[
+            "filtered_table_rows_count"
+        ]
+
+    before = count()
+    response = httpx.post(f"{hostile_server}/newsfacts/articles/-/insert", json={"row": {}})
+    assert response.status_code != 200
+    response = httpx.get(f"{hostile_server}/newsfacts.json", params={"sql": "delete from articles"})
+    assert response.status_code != 200 or not response.json().get("ok", True)
+    assert count() == before == 1
