@@ -9,6 +9,7 @@ as it was.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
@@ -159,8 +160,42 @@ def _package_sources(readings: list[FileReading]) -> list[dict]:
     return sources
 
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2); False if the
+    system cannot, in which case the caller falls back to two renames."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _backup_of(out: Path) -> Path:
+    return out.with_name(f".{out.name}.previous")
+
+
+def recover(out: Path) -> None:
+    """Put back a package that a killed two-rename swap left aside."""
+    backup = _backup_of(out)
+    if backup.exists() and not out.exists():
+        os.replace(backup, out)
+
+
 def _swap_into_place(staging: Path, out: Path) -> None:
-    backup = out.with_name(f".{out.name}.previous")
+    """Replace ``out`` with ``staging`` so that a reader, or a build killed at any
+    moment, finds either the old package or the new one, never a mix."""
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging)  # now holds the previous package
+        return
+    backup = _backup_of(out)
     if backup.exists():
         shutil.rmtree(backup)
     if out.exists():
@@ -275,6 +310,7 @@ def _write(
     command: str,
 ) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     staging = out.with_name(f".{out.name}.staging")
     if staging.exists():
         shutil.rmtree(staging)
