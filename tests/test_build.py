@@ -146,3 +146,45 @@ def test_frictionless_cli_validates_the_package(sample_build):
         [frictionless, "validate", str(out / "datapackage.json")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_two_inputs_may_hold_the_same_relative_path(tmp_path):
+    for name, title in (("one", "First headline here"), ("two", "Second headline here")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "a.txt").write_text(
+            f"{title}\n\nA first paragraph with enough words to be an article body, "
+            "said officials.\n"
+        )
+    report = newsfacts.build([tmp_path / "one", tmp_path / "two"], tmp_path / "out", entities=False)
+    assert report.articles == 2
+    sources = pd.read_csv(tmp_path / "out" / "data" / "sources.csv")
+    assert sorted(zip(sources.input_name, sources.source_path, strict=True)) == [
+        ("one", "a.txt"),
+        ("two", "a.txt"),
+    ]
+
+
+def test_manifest_accounts_for_every_file_of_the_shared_corpus(corpus_dir, benchmark_dir, tmp_path):
+    from newsfacts.ingest import discover
+
+    inputs = [corpus_dir, benchmark_dir / "html"]
+    report = newsfacts.build(inputs, tmp_path / "out", entities=False)
+    sources = pd.read_parquet(tmp_path / "out" / "data" / "sources.parquet")
+    assert len(sources) == len(discover(inputs)) == report.files
+    articles = pd.read_parquet(tmp_path / "out" / "data" / "articles.parquet")
+    duplicates = pd.read_parquet(tmp_path / "out" / "data" / "duplicates.parquet")
+    rejects = pd.read_parquet(tmp_path / "out" / "data" / "rejects.parquet")
+    assert sources.articles.sum() == len(articles)
+    assert sources.duplicates.sum() == len(duplicates)
+    assert sources.rejects.sum() == len(rejects)
+    no_record = sources.records == 0
+    assert (
+        sources.records[~no_record]
+        == (sources.articles + sources.duplicates + sources.rejects)[~no_record]
+    ).all()
+    assert (sources.rejects[no_record] >= 1).all()
+    every_file_has_an_outcome = sources.apply(
+        lambda s: len(s.article_ids) > 0 or len(s.reject_reasons) > 0, axis=1
+    )
+    assert every_file_has_an_outcome.all()
+    assert set(articles.article_id) == {i for ids in sources.article_ids for i in ids}

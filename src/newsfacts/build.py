@@ -120,9 +120,17 @@ def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def _source_rows(readings, records_by_path, articles, duplicates, rejects) -> list[dict]:
+    """The manifest: every input file with what became of it — the articles it
+    gave (or was folded into) and the reasons it was rejected."""
     kept = Counter(a["source_path"] for a in articles)
     folded = Counter(d["source_path"] for d in duplicates)
     rejected = Counter(r.source_path for r in rejects)
+    ids: dict[str, set[str]] = {}
+    for row in [*articles, *duplicates]:
+        ids.setdefault(row["source_path"], set()).add(row["article_id"])
+    reasons: dict[str, list[str]] = {}
+    for reject in rejects:
+        reasons.setdefault(reject.source_path, []).append(reject.reason)
     return [
         {
             "source_path": reading.source.source_path,
@@ -134,6 +142,8 @@ def _source_rows(readings, records_by_path, articles, duplicates, rejects) -> li
             "articles": kept[reading.source.source_path],
             "duplicates": folded[reading.source.source_path],
             "rejects": rejected[reading.source.source_path],
+            "article_ids": sorted(ids.get(reading.source.source_path, ())),
+            "reject_reasons": sorted(reasons.get(reading.source.source_path, [])),
         }
         for reading in readings
     ]
