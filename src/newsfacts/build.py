@@ -230,7 +230,7 @@ def build(
 ) -> BuildReport:
     """Build the data package in ``out`` from files and folders in ``inputs``.
 
-    With no inputs, builds the sample that ships with the package. With
+    With no inputs, builds the sample that ships with the package.
     ``version`` is the data version written into datapackage.json and the
     Parquet metadata (default: the code version). With
     ``entities=False`` the NER step is skipped and the entities, mentions and

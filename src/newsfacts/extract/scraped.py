@@ -179,10 +179,10 @@ def _after_headline(lines: list[str], scores: list[float], start: int, end: int)
     if not lines:
         return start
     headline_forms = {lines[0], metadata.strip_site_suffix(lines[0])}
+    total = sum(s for s in scores[start:end] if s > 0)
     for index in range(start, end):
         if lines[index] in headline_forms and index > 0:
             rest = sum(s for s in scores[index + 1 : end] if s > 0)
-            total = sum(s for s in scores[start:end] if s > 0)
             if rest >= _HEADLINE_REST_SHARE * total:
                 return index + 1
     return start

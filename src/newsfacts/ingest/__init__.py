@@ -144,10 +144,9 @@ def read_source(source: SourceFile, limits: Limits = Limits()) -> FileReading:
     elif kind == "html":
         reading.format = "html"
         reading.records = [html.read(content, source.source_path, sha256)]
-    elif max(map(len, content.splitlines()), default=0) > MAX_LINE_CHARS:
+    elif (longest := max(map(len, content.splitlines()), default=0)) > MAX_LINE_CHARS:
         # Page text comes in lines; a single line of megabytes is not an article
         # and would only slow every line-based step down.
-        longest = max(map(len, content.splitlines()))
         reading.rejects.append(
             Reject(
                 source.source_path,
