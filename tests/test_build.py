@@ -162,6 +162,10 @@ def test_two_inputs_may_hold_the_same_relative_path(tmp_path):
         ("one", "a.txt"),
         ("two", "a.txt"),
     ]
+    # Each file is credited with its own article, not its namesake's.
+    assert list(sources.articles) == [1, 1]
+    ids = [json.loads(value) for value in sources.article_ids]
+    assert [len(i) for i in ids] == [1, 1] and ids[0] != ids[1]
 
 
 def test_manifest_accounts_for_every_file_of_the_shared_corpus(corpus_dir, benchmark_dir, tmp_path):

@@ -92,61 +92,76 @@ def _extract(reading: FileReading) -> tuple[list[dict], list[Reject]]:
     return rows, rejects
 
 
-def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
     """One row per article; the other copies become ``duplicates`` rows.
 
     The copy kept is the first by (source_path, source_key), whatever the
     order inputs were read in, so the result does not depend on input order.
+    Returns the kept rows (the same objects, with ``duplicate_count`` set), the
+    ``duplicates`` rows, and the folded copies they were made from, in order.
     """
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["article_id"], []).append(row)
-    articles, duplicates = [], []
+    articles, duplicates, folded = [], [], []
     for article_id, copies in groups.items():
         copies.sort(key=lambda r: (r["source_path"], r["source_key"] or ""))
         if len({c["content_hash"] for c in copies}) > 1:
             raise BuildError(f"two different articles share the id {article_id}")
-        kept = dict(copies[0], duplicate_count=len(copies) - 1)
+        kept = copies[0]
+        kept["duplicate_count"] = len(copies) - 1
         articles.append(kept)
-        duplicates.extend(
-            {
-                "article_id": article_id,
-                "source_path": c["source_path"],
-                "source_key": c["source_key"],
-            }
-            for c in copies[1:]
-        )
-    return articles, duplicates
+        for copy in copies[1:]:
+            duplicates.append(
+                {
+                    "article_id": article_id,
+                    "source_path": copy["source_path"],
+                    "source_key": copy["source_key"],
+                }
+            )
+            folded.append(copy)
+    return articles, duplicates, folded
 
 
-def _source_rows(readings, records_by_path, articles, duplicates, rejects) -> list[dict]:
+FileKey = tuple[str, str]  # (input name, source path): unique even when two INPUTs share a path
+
+
+def _file_key(source: SourceFile) -> FileKey:
+    return (source.input_name, source.source_path)
+
+
+def _source_rows(readings, records, articles, duplicates, rejects) -> list[dict]:
     """The manifest: every input file with what became of it — the articles it
-    gave (or was folded into) and the reasons it was rejected."""
-    kept = Counter(a["source_path"] for a in articles)
-    folded = Counter(d["source_path"] for d in duplicates)
-    rejected = Counter(r.source_path for r in rejects)
-    ids: dict[str, set[str]] = {}
-    for row in [*articles, *duplicates]:
-        ids.setdefault(row["source_path"], set()).add(row["article_id"])
-    reasons: dict[str, list[str]] = {}
-    for reject in rejects:
-        reasons.setdefault(reject.source_path, []).append(reject.reason)
-    return [
-        {
-            "source_path": reading.source.source_path,
-            "input_name": reading.source.input_name,
-            "source_format": reading.format,
-            "bytes": reading.size,
-            "sha256": reading.sha256,
-            "records": records_by_path[reading.source.source_path],
-            "articles": kept[reading.source.source_path],
-            "duplicates": folded[reading.source.source_path],
-            "rejects": rejected[reading.source.source_path],
-            "article_ids": sorted(ids.get(reading.source.source_path, ())),
-            "reject_reasons": sorted(reasons.get(reading.source.source_path, [])),
-        }
-        for reading in readings
-    ]
+    gave (or was folded into) and the reasons it was rejected. ``articles`` and
+    ``duplicates`` are (file key, row) pairs, ``rejects`` (file key, Reject)."""
+    kept = Counter(key for key, _ in articles)
+    folded = Counter(key for key, _ in duplicates)
+    rejected = Counter(key for key, _ in rejects)
+    ids: dict[FileKey, set[str]] = {}
+    for key, row in [*articles, *duplicates]:
+        ids.setdefault(key, set()).add(row["article_id"])
+    reasons: dict[FileKey, list[str]] = {}
+    for key, reject in rejects:
+        reasons.setdefault(key, []).append(reject.reason)
+    rows = []
+    for reading in readings:
+        key = _file_key(reading.source)
+        rows.append(
+            {
+                "source_path": reading.source.source_path,
+                "input_name": reading.source.input_name,
+                "source_format": reading.format,
+                "bytes": reading.size,
+                "sha256": reading.sha256,
+                "records": records[key],
+                "articles": kept[key],
+                "duplicates": folded[key],
+                "rejects": rejected[key],
+                "article_ids": sorted(ids.get(key, ())),
+                "reject_reasons": sorted(reasons.get(key, [])),
+            }
+        )
+    return rows
 
 
 def _package_sources(readings: list[FileReading]) -> list[dict]:
@@ -246,32 +261,38 @@ def build(
         on_sources(len(sources))
     readings = _read_all(sources, progress, limits or Limits())
 
-    rows, rejects = [], []
-    records_by_path: dict[str, int] = {}
+    rows: list[dict] = []
+    rejects: list[tuple[FileKey, Reject]] = []
+    records: dict[FileKey, int] = {}
+    origin: dict[int, FileKey] = {}  # id(row) -> the file it came from
     file_rejects = 0
     for reading in readings:
-        rejects.extend(reading.rejects)
-        records_by_path[reading.source.source_path] = len(reading.records) + sum(
+        key = _file_key(reading.source)
+        records[key] = len(reading.records) + sum(
             1 for r in reading.rejects if r.source_key is not None
         )
         file_rejects += sum(1 for r in reading.rejects if r.source_key is None)
         extracted, failed = _extract(reading)
+        origin.update((id(row), key) for row in extracted)
         rows.extend(extracted)
-        rejects.extend(failed)
+        rejects.extend((key, r) for r in [*reading.rejects, *failed])
 
-    articles, duplicates = fold_duplicates(rows)
+    articles, duplicates, folded = fold_duplicates(rows)
     articles, invalid = package.validate_rows(load_schema("articles"), articles)
     rejects.extend(
-        Reject(
-            row["source_path"],
-            row["source_key"],
-            "invalid_row",
-            f"the article failed validation: {message}",
+        (
+            origin[id(row)],
+            Reject(
+                row["source_path"],
+                row["source_key"],
+                "invalid_row",
+                f"the article failed validation: {message}",
+            ),
         )
         for row, message in invalid
     )
     if strict and rejects:
-        first = sorted(rejects, key=lambda r: (r.source_path, r.source_key or ""))[0]
+        first = min((r for _, r in rejects), key=lambda r: (r.source_path, r.source_key or ""))
         raise BuildError(
             f"--strict: {len(rejects)} input(s) rejected, first {first.source_path}: "
             f"{first.reason} ({first.detail})"
@@ -292,18 +313,24 @@ def build(
         "entities": entity_rows,
         "mentions": mention_rows,
         "facts": facts,
-        "rejects": [r.as_row() for r in rejects],
-        "sources": _source_rows(readings, records_by_path, articles, duplicates, rejects),
+        "rejects": [r.as_row() for _, r in rejects],
+        "sources": _source_rows(
+            readings,
+            records,
+            [(origin[id(row)], row) for row in articles],
+            [(origin[id(copy)], row) for copy, row in zip(folded, duplicates, strict=True)],
+            rejects,
+        ),
     }
     report = BuildReport(
         out=out,
         files=len(sources),
-        records=sum(records_by_path.values()),
+        records=sum(records.values()),
         articles=len(articles),
         duplicates=len(duplicates),
         rejects=len(rejects),
         file_rejects=file_rejects,
-        reject_reasons=Counter(r.reason for r in rejects),
+        reject_reasons=Counter(r.reason for _, r in rejects),
     )
     names = " ".join(sorted({r.source.input_name for r in readings}))
     _write(tables, readings, out, report, version or __version__, f"newsfacts build {names}")
