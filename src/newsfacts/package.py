@@ -96,19 +96,22 @@ def write_table(
         {"newsfacts:version": version, "newsfacts:table": schema.name}
     )
     parquet_path = data_dir / f"{schema.name}.parquet"
-    pq.write_table(
-        table, parquet_path, compression="zstd", row_group_size=50_000, write_statistics=True
-    )
+    write_parquet(table, parquet_path)
     csv_path = data_dir / f"{schema.name}.csv"
     with csv_path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(schema.field_names)
         for row in rows:
             writer.writerow([_csv_value(f, row.get(f["name"])) for f in schema.fields])
-    return {"csv": _sha256(csv_path), "parquet": _sha256(parquet_path), "rows": len(rows)}
+    return {"csv": file_sha256(csv_path), "parquet": file_sha256(parquet_path), "rows": len(rows)}
 
 
-def _sha256(path: Path) -> str:
+def write_parquet(table: pyarrow.Table, path: Path) -> None:
+    """The one Parquet layout of every package file (zstd, fixed row groups)."""
+    pq.write_table(table, path, compression="zstd", row_group_size=50_000, write_statistics=True)
+
+
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 

@@ -18,7 +18,6 @@ timestamps and owners, sorted entries, deterministic compression.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -61,15 +60,8 @@ def set_version(package_dir: Path, version: str) -> None:
         table = pq.read_table(parquet)
         metadata = dict(table.schema.metadata or {})
         metadata[b"newsfacts:version"] = version.encode()
-        pq.write_table(
-            table.replace_schema_metadata(metadata),
-            parquet,
-            compression="zstd",
-            row_group_size=50_000,
-            write_statistics=True,
-        )
-        digest = hashlib.sha256(parquet.read_bytes()).hexdigest()
-        resource["newsfacts:parquet"]["hash"] = f"sha256:{digest}"
+        package.write_parquet(table.replace_schema_metadata(metadata), parquet)
+        resource["newsfacts:parquet"]["hash"] = f"sha256:{package.file_sha256(parquet)}"
     package.write_descriptor(descriptor, package_dir)
 
 
@@ -142,7 +134,7 @@ def _data_wheel(package_dir: Path, version: str, dist: Path, work: Path) -> Path
 
 
 def _sha256sums(dist: Path, artifacts: list[Path]) -> Path:
-    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in sorted(artifacts)]
+    lines = [f"{package.file_sha256(p)}  {p.name}" for p in sorted(artifacts)]
     target = dist / "SHA256SUMS"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
