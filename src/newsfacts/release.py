@@ -176,7 +176,8 @@ def release(
     staged = work / "release" / "datapackage"
     report = build(inputs, staged, entities=entities, version="0.0.0")
     chosen, difference = choose_version(version, published, staged)
-    difference = difference and _renamed(difference, chosen)
+    if difference is not None:
+        difference.new_version = chosen  # the staged build carried a placeholder
     set_version(staged, chosen)
     errors = package.validate_package(staged)
     if errors:
@@ -207,11 +208,6 @@ def release(
     artifacts.append(notes)
     artifacts.append(_sha256sums(dist, artifacts))
     return ReleaseReport(chosen, dist, artifacts, difference, report)
-
-
-def _renamed(difference: PackageDiff, version: str) -> PackageDiff:
-    difference.new_version = version
-    return difference
 
 
 def _replace_folder(source: Path, target: Path) -> None:

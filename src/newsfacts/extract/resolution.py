@@ -291,8 +291,8 @@ def choose_place(found: list, countries: Counter, states: set) -> gazetteer.Plac
     if "country" in kinds and "us_state" in kinds:
         # "Georgia": the state when the article is about the US, the country when
         # it names the country's neighbours; otherwise no link.
-        us_share = countries["US"] - sum(1 for _ in ())
-        others = sum(n for code, n in countries.items() if code not in ("US",))
+        us_share = countries["US"]
+        others = sum(n for code, n in countries.items() if code != "US")
         if states or (us_share and not others):
             return next(p for p in found if p.kind == "us_state")
         country = next(p for p in found if p.kind == "country")
