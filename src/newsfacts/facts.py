@@ -66,7 +66,7 @@ _SPEAKER_CHAIN_CHARS = 1200
 
 
 def _resolve_pronoun(
-    attribution: Attribution, speakers: list[tuple[int, str]], people: list[tuple[int, str, str]]
+    attribution: Attribution, speakers: list[tuple[int, str]], people: list[tuple[int, str]]
 ) -> str | None:
     """The entity a "he"/"she" source refers to: the last person quoted or
     attributed shortly before (news keeps one speaker per passage), else the
@@ -80,7 +80,7 @@ def _resolve_pronoun(
     ]
     if recent:
         return recent[-1]
-    before = [entity for start, entity, _ in people if start < attribution.source_start]
+    before = [entity for start, entity in people if start < attribution.source_start]
     return before[-1] if before else None
 
 
@@ -118,7 +118,7 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
         )
     pairs = _mention_entities(clusters, cluster_ids)
     mentions = [m for m, _, _ in pairs]
-    people = [(m.start, entity, kind) for m, entity, kind in pairs if kind == "PERSON"]
+    people = [(m.start, entity) for m, entity, kind in pairs if kind == "PERSON"]
     attributions = find_attributions(body, sentences, mentions)
     sources = {}
     speakers: list[tuple[int, str]] = []
