@@ -77,13 +77,10 @@ class Recognised:
 
 
 @functools.cache
-def load_model(corrections: frozenset = ALL_CORRECTIONS):
-    """The spaCy pipeline with only what NER needs, plus our corrections."""
-    import spacy
-
-    nlp = spacy.load(
-        MODEL_PACKAGE, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-    )
+def load_model():
+    """The pipeline newsfacts runs: the baseline plus the rule-based sentencizer
+    (sentence indexes for mentions and facts). Corrections act on its output."""
+    nlp = bare_model()
     nlp.add_pipe("sentencizer", first=True)
     return nlp
 
@@ -152,7 +149,7 @@ def recognise(
     bodies: Iterable[str], corrections: frozenset = ALL_CORRECTIONS, batch_size: int = 16
 ) -> Iterator[Recognised]:
     """Mentions and sentences of each body, in order; spaCy batches the work."""
-    nlp = load_model(corrections)
+    nlp = load_model()
     for doc in nlp.pipe(bodies, batch_size=batch_size):
         sentences = [_stripped(doc.text, s.start_char, s.end_char) for s in doc.sents]
         yield Recognised(mentions_in(doc, corrections), sentences)
