@@ -118,19 +118,11 @@ def build_base(count: int, out: Path) -> None:
         if read["files"] % 250 == 0:
             log(f"read {read['files']}/{len(files)} files")
 
-    def on_stage(stage: str, total: int) -> None:
-        read["total"] = total
-        log(f"stage {stage}: {total} articles")
-
-    def on_article(n: int) -> None:
-        read["articles"] += n
-        if read["articles"] % 250 == 0:
-            log(f"entities: {read['articles']}/{read['total']} articles")
+    def on_stage(stage: str) -> None:
+        log(f"stage {stage}")
 
     started = time.perf_counter()
-    report = newsfacts.build(
-        files, out, entities=True, progress=on_file, on_stage=on_stage, on_article=on_article
-    )
+    report = newsfacts.build(files, out, entities=True, progress=on_file, on_stage=on_stage)
     log(
         f"built {out}: {report.articles} articles, {report.duplicates} duplicates, "
         f"{report.rejects} rejects, tables {dict(report.table_rows)} "

@@ -26,6 +26,19 @@ def require(path: Path) -> Path:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """CLI builds in tests (and their subprocesses) cache into a session folder,
+    not into the user's ~/.cache/newsfacts."""
+    previous = os.environ.get("NEWSFACTS_CACHE_DIR")
+    os.environ["NEWSFACTS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        del os.environ["NEWSFACTS_CACHE_DIR"]
+    else:
+        os.environ["NEWSFACTS_CACHE_DIR"] = previous
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return require(SEED)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.build import _read_all
 from newsfacts.ingest import Limits
+from newsfacts.map_stage import read_and_extract
 from newsfacts.records import SourceFile
 
 pytestmark = pytest.mark.hostile
@@ -229,8 +229,8 @@ def test_a_link_out_of_the_input_folder_is_not_read(tmp_path):
 
 def test_a_file_that_disappears_mid_build_becomes_a_reject(tmp_path):
     source = SourceFile(tmp_path / "gone.txt", "gone.txt", "in", tmp_path)
-    [reading] = _read_all([source], None, Limits())
-    assert [r.reason for r in reading.rejects] == ["unreadable"]
+    result = read_and_extract(source, Limits())
+    assert [r.reason for r in result.rejects] == ["unreadable"]
 
 
 def test_duplicates_under_different_names_fold_into_one(tmp_path):

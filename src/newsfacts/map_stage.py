@@ -1,0 +1,138 @@
+"""The map stage: what is done to each input file on its own.
+
+read → extract → recognise entities → resolve them within each article. The
+result of a file (``FileResult``) depends on nothing but the file, its place
+under its INPUT and the options, which is what lets it be cached, run in a
+pool of processes or shipped to a Dask worker, and still give the same
+tables. Everything that needs the whole corpus (folding duplicates, entity
+ids, facts that link to entities) is the reduce stage, in ``build``.
+
+Files are processed in chunks so that spaCy can batch the articles of many
+small files together; a chunk's time is split over its files by their share
+of articles for the stage timings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsfacts.extract.article import to_article_row
+from newsfacts.extract.ner import Recognised
+from newsfacts.extract.resolution import Cluster
+from newsfacts.ingest import FileReading, Limits, read_source
+from newsfacts.records import Reject, SourceFile
+
+
+@dataclass(frozen=True)
+class Options:
+    """What changes a file's result besides its content (part of the cache key)."""
+
+    limits: Limits = Limits()
+    entities: bool = True
+
+
+@dataclass
+class ArticleResult:
+    """One extracted article row with, when entities run, its NER output and
+    the entity clusters resolved within it."""
+
+    row: dict
+    clusters: list[Cluster] | None = None
+    recognised: Recognised | None = None
+
+
+@dataclass
+class FileResult:
+    """Everything one input file gave, enough for every table of the package."""
+
+    source: SourceFile
+    format: str
+    sha256: str
+    size: int
+    records: int  # records found, including those rejected as records
+    file_rejects: int  # rejects that concern the file as a whole
+    articles: list[ArticleResult] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    seconds: Counter = field(default_factory=Counter)  # stage -> seconds spent on this file
+
+
+def _read(source: SourceFile, limits: Limits) -> FileReading:
+    try:
+        return read_source(source, limits)
+    except OSError as error:
+        reading = FileReading(source, "unknown", "0" * 64, 0)
+        reading.rejects.append(
+            Reject(source.source_path, None, "unreadable", f"cannot read the file: {error}")
+        )
+        return reading
+
+
+def _extract(reading: FileReading) -> tuple[list[dict], list[Reject]]:
+    rows, rejects = [], []
+    for record in reading.records:
+        try:
+            result = to_article_row(record)
+        except Exception as error:  # noqa: BLE001 — one bad record must not stop a build
+            result = Reject(
+                record.source_path,
+                record.source_key,
+                "unreadable",
+                f"extraction failed: {type(error).__name__}: {error}",
+            )
+        (rejects if isinstance(result, Reject) else rows).append(result)
+    return rows, rejects
+
+
+def read_and_extract(source: SourceFile, limits: Limits) -> FileResult:
+    """A file's articles and rejects, without entities."""
+    started = time.perf_counter()
+    reading = _read(source, limits)
+    read_done = time.perf_counter()
+    rows, failed = _extract(reading)
+    result = FileResult(
+        source=source,
+        format=reading.format,
+        sha256=reading.sha256,
+        size=reading.size,
+        records=len(reading.records) + sum(1 for r in reading.rejects if r.source_key is not None),
+        file_rejects=sum(1 for r in reading.rejects if r.source_key is None),
+        articles=[ArticleResult(row) for row in rows],
+        rejects=[*reading.rejects, *failed],
+    )
+    result.seconds["read"] = read_done - started
+    result.seconds["extract"] = time.perf_counter() - read_done
+    return result
+
+
+def add_entities(results: list[FileResult]) -> None:
+    """Recognise and resolve the entities of every article of ``results`` in one
+    spaCy batch stream; each article's result is independent of its batch."""
+    from newsfacts.extract.ner import recognise
+    from newsfacts.extract.resolution import resolve
+
+    articles = [a for result in results for a in result.articles]
+    if not articles:
+        return
+    ner_seconds = resolve_seconds = 0.0
+    stream = recognise(a.row["body"] for a in articles)
+    for article in articles:
+        started = time.perf_counter()
+        article.recognised = next(stream)
+        recognised_at = time.perf_counter()
+        article.clusters = resolve(article.row["body"], article.recognised)
+        ner_seconds += recognised_at - started
+        resolve_seconds += time.perf_counter() - recognised_at
+    for result in results:
+        share = len(result.articles) / len(articles)
+        result.seconds["entities"] += ner_seconds * share
+        result.seconds["resolve"] += resolve_seconds * share
+
+
+def process_chunk(sources: list[SourceFile], options: Options) -> list[FileResult]:
+    """The map stage over a chunk of files, results in the order of ``sources``."""
+    results = [read_and_extract(source, options.limits) for source in sources]
+    if options.entities:
+        add_entities(results)
+    return results
