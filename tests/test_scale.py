@@ -94,7 +94,7 @@ def test_a_new_pipeline_version_misses_the_cache(mixed_inputs, tmp_path, monkeyp
 def test_torn_or_foreign_cache_entries_are_misses_not_errors(mixed_inputs, tmp_path):
     cache = tmp_path / "cache"
     newsfacts.build([mixed_inputs], tmp_path / "one", cache=cache, entities=False)
-    entries = sorted(cache.rglob("*.pickle.z"))
+    entries = sorted(cache.rglob("*.head"))
     entries[0].write_bytes(entries[0].read_bytes()[:20])  # torn
     entries[1].write_bytes(b"not a cache entry")
     again = newsfacts.build([mixed_inputs], tmp_path / "two", cache=cache, entities=False)
@@ -117,7 +117,7 @@ def test_a_killed_build_resumes_from_its_cache(mixed_inputs, reference, tmp_path
         [*command, "--out", str(tmp_path / "killed")], env=env, stdout=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 120
-    while not list(cache.rglob("*.pickle.z")) and time.monotonic() < deadline:
+    while not list(cache.rglob("*.head")) and time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail("the build ended before any chunk was cached")
         time.sleep(0.05)
@@ -151,3 +151,45 @@ def test_engine_options_are_checked():
         newsfacts.build(None, "unused", engine="spark")
     with pytest.raises(BuildError, match="at least 1"):
         newsfacts.build(None, "unused", jobs=0)
+
+
+def test_a_damaged_cached_article_list_is_redone_not_trusted(mixed_inputs, reference, tmp_path):
+    cache = tmp_path / "cache"
+    newsfacts.build([mixed_inputs], tmp_path / "one", cache=cache)
+    for entry in sorted(cache.rglob("*.articles"))[:3]:
+        entry.write_bytes(b"damaged after the map stage read its head")
+    again = newsfacts.build([mixed_inputs], tmp_path / "two", cache=cache)
+    assert again.cache_hits == again.files
+    assert _tables(tmp_path / "two") == _tables(reference)
+
+
+def test_spilled_runs_and_small_batches_give_the_same_tables(
+    mixed_inputs, reference, tmp_path, monkeypatch
+):
+    """Forces every table through many sorted runs and the articles through
+    many validation batches: the bounded-memory path of a large build."""
+    from newsfacts import reduce_stage, tables
+
+    monkeypatch.setattr(tables, "RUN_ROWS", 97)
+    monkeypatch.setattr(reduce_stage, "VALIDATION_BATCH", 3)
+    newsfacts.build([mixed_inputs], tmp_path / "small", cache=tmp_path / "cache")
+    assert _tables(tmp_path / "small") == _tables(reference)
+
+
+def test_killing_a_build_also_ends_its_worker_processes(mixed_inputs, tmp_path):
+    import psutil
+
+    command = [sys.executable, "-m", "newsfacts", "build", "-q", "--no-cache", "-j", "2"]
+    process = subprocess.Popen(
+        [*command, str(mixed_inputs), "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    workers: list = []
+    while len(workers) < 3 and time.monotonic() < deadline:  # 2 workers + resource tracker
+        workers = psutil.Process(process.pid).children(recursive=True)
+        time.sleep(0.1)
+    assert len(workers) >= 3, "the pool never started"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=30)
+    assert not alive, f"orphaned workers still running: {alive}"

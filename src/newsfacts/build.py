@@ -1,4 +1,5 @@
-"""The build: read → extract → fold duplicates → validate → write → validate → publish.
+"""The build: the map stage per file (``map_stage``, run by ``engines``), the
+reduce stage over the corpus (``reduce_stage``), then write → validate → swap.
 
 ``build()`` is the library entry point behind ``newsfacts build``. Bad input
 never stops it: each failure becomes a ``rejects`` row and the report counts
@@ -24,12 +25,11 @@ from newsfacts import package
 from newsfacts.__about__ import __version__
 from newsfacts.cache import Cache
 from newsfacts.engines import Engine, run_map
-from newsfacts.entities import entity_tables
-from newsfacts.facts import fact_rows
 from newsfacts.ingest import Limits, discover
 from newsfacts.map_stage import FileResult, Options
-from newsfacts.records import BuildError, Reject, SourceFile
-from newsfacts.schemas import all_schemas, load_schema
+from newsfacts.records import BuildError, SourceFile
+from newsfacts.reduce_stage import Reducer
+from newsfacts.schemas import all_schemas
 
 
 @dataclass
@@ -61,78 +61,6 @@ class BuildReport:
 def sample_dir() -> Path:
     """The sample inputs shipped inside the package (text written by the project)."""
     return Path(str(resources.files("newsfacts") / "sample" / "articles"))
-
-
-def fold_duplicates(rows: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    """One row per article; the other copies become ``duplicates`` rows.
-
-    The copy kept is the first by (source_path, source_key), whatever the
-    order inputs were read in, so the result does not depend on input order.
-    Returns the kept rows (the same objects, with ``duplicate_count`` set), the
-    ``duplicates`` rows, and the folded copies they were made from, in order.
-    """
-    groups: dict[str, list[dict]] = {}
-    for row in rows:
-        groups.setdefault(row["article_id"], []).append(row)
-    articles, duplicates, folded = [], [], []
-    for article_id, copies in groups.items():
-        copies.sort(key=lambda r: (r["source_path"], r["source_key"] or ""))
-        if len({c["content_hash"] for c in copies}) > 1:
-            raise BuildError(f"two different articles share the id {article_id}")
-        kept = copies[0]
-        kept["duplicate_count"] = len(copies) - 1
-        articles.append(kept)
-        for copy in copies[1:]:
-            duplicates.append(
-                {
-                    "article_id": article_id,
-                    "source_path": copy["source_path"],
-                    "source_key": copy["source_key"],
-                }
-            )
-            folded.append(copy)
-    return articles, duplicates, folded
-
-
-FileKey = tuple[str, str]  # (input name, source path): unique even when two INPUTs share a path
-
-
-def _file_key(source: SourceFile) -> FileKey:
-    return (source.input_name, source.source_path)
-
-
-def _source_rows(readings: list[FileResult], records, articles, duplicates, rejects) -> list[dict]:
-    """The manifest: every input file with what became of it — the articles it
-    gave (or was folded into) and the reasons it was rejected. ``articles`` and
-    ``duplicates`` are (file key, row) pairs, ``rejects`` (file key, Reject)."""
-    kept = Counter(key for key, _ in articles)
-    folded = Counter(key for key, _ in duplicates)
-    rejected = Counter(key for key, _ in rejects)
-    ids: dict[FileKey, set[str]] = {}
-    for key, row in [*articles, *duplicates]:
-        ids.setdefault(key, set()).add(row["article_id"])
-    reasons: dict[FileKey, list[str]] = {}
-    for key, reject in rejects:
-        reasons.setdefault(key, []).append(reject.reason)
-    rows = []
-    for reading in readings:
-        key = _file_key(reading.source)
-        rows.append(
-            {
-                "source_path": reading.source.source_path,
-                "input_name": reading.source.input_name,
-                "source_format": reading.format,
-                "bytes": reading.size,
-                "sha256": reading.sha256,
-                "records": records[key],
-                "articles": kept[key],
-                "duplicates": folded[key],
-                "rejects": rejected[key],
-                "article_ids": sorted(ids.get(key, ())),
-                "reject_reasons": sorted(reasons.get(key, [])),
-            }
-        )
-    return rows
 
 
 def _package_sources(readings: list[FileResult]) -> list[dict]:
@@ -237,156 +165,83 @@ def build(
     inputs = list(inputs or []) or [sample_dir()]
     out = Path(out)
     runner = Engine(engine, jobs, scheduler)
-    store = Cache(Path(cache)) if cache is not None else None
     sources = discover(inputs)
     if on_sources:
         on_sources(len(sources))
-    options = Options(limits or Limits(), entities)
-    map_started = time.perf_counter()
-    results = run_map(sources, options, runner, store, progress)
-    timings = Counter()
-    for result in results:
-        timings.update(result.seconds)
-    timings["map (wall)"] = time.perf_counter() - map_started
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = out.with_name(f".{out.name}.staging")
+    work = out.with_name(f".{out.name}.work")  # spilled map results and sorted runs
+    for folder in (staging, work):
+        if folder.exists():
+            shutil.rmtree(folder)
+    (staging / "data").mkdir(parents=True)
+    try:
+        store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
+        options = Options(limits or Limits(), entities)
+        timings: Counter = Counter()
+        step = time.perf_counter()
+        results = run_map(sources, options, runner, store, progress)
+        for result in results:
+            timings.update(result.seconds)
+        timings["map (wall)"] = time.perf_counter() - step
 
-    if on_stage:
-        on_stage("entities and facts" if entities else "articles")
-    tables, report = _reduce(results, strict, entities, timings)
-    report.out = out
-    report.files = len(sources)
-    report.timings = timings
-    if store:
-        report.cache_hits, report.cache_misses = store.hits, store.misses
-    if on_stage:
-        on_stage("writing")
-    names = " ".join(sorted({r.source.input_name for r in results}))
-    _write(tables, results, out, report, version or __version__, f"newsfacts build {names}")
+        stage = on_stage or (lambda _name: None)
+        stage("articles")
+        reducer = Reducer(results, store, work / "runs", timings, options)
+        stats = reducer.write_articles(entities)
+        if strict:
+            reducer.check_strict()
+        if entities:
+            stage("entities and facts")
+            reducer.write_entities_and_facts(stats)
+        reducer.write_manifest()
+        report = BuildReport(
+            out=out,
+            files=len(sources),
+            records=sum(r.records for r in results),
+            articles=len(reducer.valid),
+            duplicates=len(reducer.folded.duplicates),
+            rejects=len(reducer.rejects),
+            file_rejects=sum(r.file_rejects for r in results),
+            reject_reasons=Counter(r.reason for _, r in reducer.rejects),
+            timings=timings,
+        )
+        if cache is not None:
+            report.cache_hits, report.cache_misses = store.hits, store.misses
+        stage("writing")
+        names = " ".join(sorted({r.source.input_name for r in results}))
+        command = f"newsfacts build {names}"
+        _write(reducer.sinks, results, staging, report, version or __version__, command)
+        _swap_into_place(staging, out)
+    finally:
+        for folder in (staging, work):
+            if folder.exists():
+                shutil.rmtree(folder)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _reduce(results, strict: bool, entities: bool, timings: Counter):
-    """Fold duplicates, validate articles, give entity ids, find facts."""
-    rows: list[dict] = []
-    rejects: list[tuple[FileKey, Reject]] = []
-    records: dict[FileKey, int] = {}
-    origin: dict[int, FileKey] = {}  # id(row) -> the file it came from
-    found: dict[int, object] = {}  # id(row) -> its ArticleResult
-    for result in results:
-        key = _file_key(result.source)
-        records[key] = result.records
-        for article in result.articles:
-            origin[id(article.row)] = key
-            found[id(article.row)] = article
-            rows.append(article.row)
-        rejects.extend((key, r) for r in result.rejects)
-
-    articles, duplicates, folded = fold_duplicates(rows)
-    checked = time.perf_counter()
-    articles, invalid = package.validate_rows(load_schema("articles"), articles)
-    timings["validate (pandera)"] += time.perf_counter() - checked
-    rejects.extend(
-        (
-            origin[id(row)],
-            Reject(
-                row["source_path"],
-                row["source_key"],
-                "invalid_row",
-                f"the article failed validation: {message}",
-            ),
-        )
-        for row, message in invalid
+def _write(sinks, results, staging: Path, report: BuildReport, version: str, command: str):
+    """Every table into ``staging/data``, the descriptor, frictionless validation."""
+    stats = {}
+    for schema in all_schemas():
+        sink = sinks[schema.name]
+        parquet = sink.finish(staging / "data", version)
+        stats[schema.name] = {
+            "csv": package.file_sha256(parquet.with_suffix(".csv")),
+            "parquet": package.file_sha256(parquet),
+            "rows": sink.rows,
+        }
+        report.table_rows[schema.name] = sink.rows
+    package.write_descriptor(
+        package.package_descriptor(stats, _package_sources(results), version, command), staging
     )
-    if strict and rejects:
-        first = min((r for _, r in rejects), key=lambda r: (r.source_path, r.source_key or ""))
-        raise BuildError(
-            f"--strict: {len(rejects)} input(s) rejected, first {first.source_path}: "
-            f"{first.reason} ({first.detail})"
-        )
-
-    entity_rows, mention_rows, facts = [], [], []
-    if entities:
-        step = time.perf_counter()
-        ordered = sorted(articles, key=lambda a: a["article_id"])
-        resolved = [(row, found[id(row)].clusters, found[id(row)].recognised) for row in ordered]
-        entity_rows, mention_rows, cluster_ids = entity_tables(resolved)
-        timings["entity ids"] += time.perf_counter() - step
-        step = time.perf_counter()
-        facts = fact_rows(resolved, cluster_ids)
-        timings["facts"] += time.perf_counter() - step
-
-    tables = {
-        "articles": articles,
-        "duplicates": duplicates,
-        "entities": entity_rows,
-        "mentions": mention_rows,
-        "facts": facts,
-        "rejects": [r.as_row() for _, r in rejects],
-        "sources": _source_rows(
-            results,
-            records,
-            [(origin[id(row)], row) for row in articles],
-            [(origin[id(copy)], row) for copy, row in zip(folded, duplicates, strict=True)],
-            rejects,
-        ),
-    }
-    report = BuildReport(
-        out=Path(),
-        records=sum(records.values()),
-        articles=len(articles),
-        duplicates=len(duplicates),
-        rejects=len(rejects),
-        file_rejects=sum(r.file_rejects for r in results),
-        reject_reasons=Counter(r.reason for _, r in rejects),
-    )
-    return tables, report
-
-
-def _write(
-    tables: dict[str, list[dict]],
-    readings,
-    out: Path,
-    report: BuildReport,
-    version: str,
-    command: str,
-) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging = out.with_name(f".{out.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    (staging / "data").mkdir(parents=True)
-    try:
-        stats = {}
-        timings = report.timings
-        for schema in all_schemas():
-            step = time.perf_counter()
-            rows = package.sort_rows(schema, tables[schema.name])
-            timings["sort"] += time.perf_counter() - step
-            step = time.perf_counter()
-            good, bad = package.validate_rows(schema, rows)
-            timings["validate (pandera)"] += time.perf_counter() - step
-            if bad:
-                raise BuildError(
-                    f"table {schema.name}: {len(bad)} row(s) fail the schema, first: {bad[0][1]}"
-                )
-            step = time.perf_counter()
-            stats[schema.name] = package.write_table(schema, good, staging / "data", version)
-            timings["write (Parquet + CSV)"] += time.perf_counter() - step
-            report.table_rows[schema.name] = len(good)
-        package.write_descriptor(
-            package.package_descriptor(stats, _package_sources(readings), version, command),
-            staging,
-        )
-        step = time.perf_counter()
-        errors = package.validate_package(staging)
-        timings["validate (frictionless)"] += time.perf_counter() - step
-        if errors:
-            raise BuildError(f"the package fails frictionless validation: {errors[0]}")
-        _swap_into_place(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    step = time.perf_counter()
+    errors = package.validate_package(staging)
+    report.timings["validate (frictionless)"] += time.perf_counter() - step
+    if errors:
+        raise BuildError(f"the package fails frictionless validation: {errors[0]}")
 
 
 def validate(path: str | Path) -> list[str]:

@@ -25,7 +25,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from newsfacts.__about__ import __version__
-from newsfacts.map_stage import FileResult, Options
+from newsfacts.map_stage import ArticleResult, FileResult, Options
 from newsfacts.records import SourceFile
 
 
@@ -79,27 +79,41 @@ class Cache:
         )
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle.z"
+    def _path(self, key: str, part: str) -> Path:
+        return self.folder / key[:2] / f"{key}.{part}"
 
-    def get(self, key: str) -> FileResult | None:
+    def _read(self, key: str, part: str):
         try:
-            result = pickle.loads(zlib.decompress(self._path(key).read_bytes()))
-        except FileNotFoundError:
-            self.misses += 1
+            return pickle.loads(zlib.decompress(self._path(key, part).read_bytes()))
+        except Exception:  # noqa: BLE001 — a missing, torn or foreign entry is only a miss
             return None
-        except Exception:  # noqa: BLE001 — a torn or foreign entry is only a miss
-            self.misses += 1
-            return None
-        if not isinstance(result, FileResult):
-            self.misses += 1
-            return None
-        self.hits += 1
-        return result
 
-    def put(self, key: str, result: FileResult) -> None:
-        path = self._path(key)
+    def _write(self, key: str, part: str, value) -> None:
+        path = self._path(key, part)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(zlib.compress(pickle.dumps(result, pickle.HIGHEST_PROTOCOL), 1))
+        temporary.write_bytes(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
         os.replace(temporary, path)
+
+    def get(self, key: str) -> FileResult | None:
+        """The file's result without its articles (``index`` and ``spill_key``
+        set): what the map stage needs; ``load`` gives the articles."""
+        result = self._read(key, "head")
+        if isinstance(result, FileResult) and self._path(key, "articles").exists():
+            self.hits += 1
+            return result
+        self.misses += 1
+        return None
+
+    def load(self, key: str) -> list[ArticleResult] | None:
+        articles = self._read(key, "articles")
+        return articles if isinstance(articles, list) else None
+
+    def put(self, key: str, result: FileResult) -> None:
+        """Store ``result`` and drop its articles from memory. The articles are
+        written first: an entry whose head exists is whole."""
+        result.indexed()
+        self._write(key, "articles", result.articles)
+        result.articles = []
+        result.spill_key = key
+        self._write(key, "head", result)

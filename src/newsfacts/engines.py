@@ -9,8 +9,12 @@ chunk is cached at once, which is what an interrupted build resumes from.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -20,6 +24,7 @@ from newsfacts.map_stage import FileResult, Options, process_chunk
 from newsfacts.records import BuildError, SourceFile
 
 ENGINES = ("local", "dask")
+_PR_SET_PDEATHSIG = 1
 
 # A chunk is at most this many files or bytes: enough articles for spaCy to
 # batch (it batches 16), small enough to spread over workers and to lose
@@ -87,15 +92,33 @@ def _cache_key(
         return None
 
 
+def _die_with_parent(parent: int) -> None:
+    """Pool workers end when the build does, even when it is killed: an
+    orphaned worker would go on burning a core on a build nobody waits for."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers end when they find their queue closed
+    if os.getppid() != parent:  # the build died while this worker was starting
+        os._exit(1)
+
+
 def _run_local(work: list[list[SourceFile]], options: Options, jobs: int) -> Iterator:
     if jobs == 1 or len(work) == 1:
         for chunk in work:
             yield chunk, process_chunk(chunk, options)
         return
-    # forkserver: workers start from a clean process, not a fork of one that
-    # may hold threads (pyarrow, rich) — each loads the model once.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # spawn: workers start from a clean process, not a fork of one that may hold
+    # threads (pyarrow, rich), and are children of the build itself, so that
+    # they can be made to end with it. Each loads the model once.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         futures = {pool.submit(process_chunk, chunk, options): chunk for chunk in work}
         for future in as_completed(futures):
             yield futures[future], future.result()
@@ -123,24 +146,23 @@ def _run_dask(work: list[list[SourceFile]], options: Options, scheduler: str) ->
 def run_map(
     sources: list[SourceFile],
     options: Options,
-    engine: Engine = Engine(),
-    cache: Cache | None = None,
+    engine: Engine,
+    cache: Cache,
     progress: Callable[[SourceFile], None] | None = None,
 ) -> list[FileResult]:
-    """The map stage over every source; results in the order of ``sources``."""
+    """The map stage over every source; results in the order of ``sources``,
+    their articles spilled into ``cache`` (``FileResult.spill_key``)."""
     results: dict[int, FileResult] = {}
     keys: dict[int, str | None] = {}
     todo: list[SourceFile] = []
     position = {id(source): i for i, source in enumerate(sources)}
     for i, source in enumerate(sources):
-        key = _cache_key(cache, source, options) if cache else None
-        keys[i] = key
+        keys[i] = _cache_key(cache, source, options)
         started = time.perf_counter()
-        cached = cache.get(key) if key else None
+        cached = cache.get(keys[i]) if keys[i] else None
         if cached is not None:
             # Same content at the same place: only the absolute path may differ.
-            cached = replace(cached, source=source)
-            cached.seconds.clear()
+            cached = replace(cached, source=source, seconds=Counter())
             cached.seconds["cache"] = time.perf_counter() - started
             results[i] = cached
             if progress:
@@ -157,8 +179,12 @@ def run_map(
         for source, result in zip(chunk, chunk_results, strict=True):
             i = position[id(source)]
             result.source = source
-            if cache and keys[i] and keys[i] == _cache_key(cache, source, options, result.sha256):
+            started = time.perf_counter()
+            if keys[i] and keys[i] == _cache_key(cache, source, options, result.sha256):
                 cache.put(keys[i], result)
+            else:
+                result.indexed()  # not cacheable (changed while read): kept in memory
+            result.seconds["cache"] += time.perf_counter() - started
             results[i] = result
             if progress:
                 progress(source)

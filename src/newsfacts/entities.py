@@ -7,6 +7,12 @@ to GeoNames is keyed by its GeoNames id (so "U.S.", "United States" and
 name. Rebuilding, reordering or adding articles never renumbers an entity.
 An acronym defined in one article ("… Organization (CSTO)") names the same
 entity in articles that only use the acronym.
+
+The corpus-wide decisions (a name the corpus mostly tags PERSON is a person,
+an acronym's long form) come from ``EntityStats``, counts that are summed
+article by article; ``EntityTable`` then takes the articles one at a time and
+keeps only what the entities table needs. Neither holds the articles, so a
+build streams them through in bounded memory.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from newsfacts.extract.ner import ALL_CORRECTIONS, Recognised, recognise
+from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, recognise
 from newsfacts.extract.resolution import (
     ALL_STEPS,
     Cluster,
@@ -26,6 +33,9 @@ from newsfacts.extract.resolution import (
 
 # Share of a name's mentions tagged PERSON that makes its other tags wrong.
 _PERSON_MAJORITY = 0.6
+# An entity's type is the one most of its mentions have; ties go to the type
+# listed first in the contract (GPE before LOC: a linked city is a GPE).
+_PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
 
 
 def cluster_key(cluster: Cluster) -> str:
@@ -56,98 +66,126 @@ def resolve_articles(
     return resolved
 
 
-def _acronym_map(resolved) -> dict[str, str]:
-    """ORG acronym key → the key of its long form, where the corpus agrees on one."""
-    seen: dict[str, set[str]] = defaultdict(set)
-    for _, clusters, _ in resolved:
-        for cluster in clusters:
-            if cluster.type != "ORG":
-                continue
-            for alias in cluster.aliases:
-                if alias.isupper() and 2 <= len(alias) <= 8:
-                    seen[f"ORG:{name_key(alias)}"].add(cluster_key(cluster))
-    return {acronym: next(iter(keys)) for acronym, keys in seen.items() if len(keys) == 1}
+@dataclass
+class EntityStats:
+    """What the corpus says about names, as counts that add up article by article.
 
+    ``types``: (name key, type) → mentions, for clusters not linked to a place.
+    ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names.
+    ``acronyms``: (acronym key, type, name key, name, GeoNames id) → clusters,
+    for clusters with an all-capitals alias, whose type the vote may change.
+    """
 
-def _person_names(resolved) -> set[str]:
-    """Names the corpus mostly tags PERSON: a bare "Trump" the model calls ORG in
-    one article is the person named in the others."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for _, clusters, _ in resolved:
+    types: Counter = field(default_factory=Counter)
+    openers: Counter = field(default_factory=Counter)
+    acronyms: Counter = field(default_factory=Counter)
+
+    def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
             if cluster.place is None:
-                votes[cluster.key][cluster.type] += len(cluster.mentions)
-    return {
-        key
-        for key, types in votes.items()
-        if len(types) > 1 and types["PERSON"] >= _PERSON_MAJORITY * sum(types.values())
-    }
-
-
-def _first_names(resolved) -> set[str]:
-    """Words that open two or more different PERSON names in the corpus."""
-    openers: dict[str, set[str]] = defaultdict(set)
-    for _, clusters, _ in resolved:
-        for cluster in clusters:
+                self.types[cluster.key, cluster.type] += len(cluster.mentions)
             words = cluster.key.split()
             if cluster.type == "PERSON" and 2 <= len(words) <= 3:
-                openers[words[0]].add(cluster.key)
-    return {word for word, names in openers.items() if len(names) >= 2 and len(word) > 2}
+                self.openers[words[0], cluster.key] += 1
+            geo = cluster.place.geonames_id if cluster.place else None
+            for alias in cluster.aliases:
+                if alias.isupper() and 2 <= len(alias) <= 8:
+                    entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.key, cluster.name, geo)
+                    self.acronyms[entry] += 1
 
 
-def _looks_like_a_person(cluster: Cluster, first_names: set[str]) -> bool:
-    words = cluster.name.split()
-    return (
-        cluster.type == "ORG"
-        and 2 <= len(words) <= 3
-        and all(w[:1].isupper() for w in words)
-        and words[0].casefold() in first_names
-        and not looks_institutional(cluster.name)
-    )
+@dataclass
+class Decisions:
+    """The corpus-wide choices made from ``EntityStats`` before ids are given."""
+
+    people: set[str]
+    first_names: set[str]
+    acronyms: dict[str, str]
+
+    @classmethod
+    def from_stats(cls, stats: EntityStats) -> Decisions:
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for (key, kind), mentions in stats.types.items():
+            votes[key][kind] += mentions
+        # Names the corpus mostly tags PERSON: a bare "Trump" the model calls ORG
+        # in one article is the person named in the others.
+        people = {
+            key
+            for key, kinds in votes.items()
+            if len(kinds) > 1 and kinds["PERSON"] >= _PERSON_MAJORITY * sum(kinds.values())
+        }
+        # Words that open two or more different PERSON names.
+        openers: dict[str, set[str]] = defaultdict(set)
+        for word, key in stats.openers:
+            openers[word].add(key)
+        first_names = {w for w, names in openers.items() if len(names) >= 2 and len(w) > 2}
+        decisions = cls(people, first_names, {})
+        # ORG acronym key → the key of its long form, where the corpus agrees on one.
+        seen: dict[str, set[str]] = defaultdict(set)
+        for acronym, kind, key, name, geo in stats.acronyms:
+            kind = decisions.type_of(kind, key, name, geo)
+            if kind == "ORG":
+                seen[acronym].add(f"geo:{geo}" if geo is not None else f"ORG:{key}")
+        decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
+        return decisions
+
+    def type_of(self, kind: str, key: str, name: str, geonames_id) -> str:
+        """A cluster's type after the corpus vote."""
+        if geonames_id is not None:
+            return kind
+        if key in self.people and kind in ("ORG", "NORP", "GPE"):
+            return "PERSON"
+        words = name.split()
+        if (
+            kind == "ORG"
+            and 2 <= len(words) <= 3
+            and all(w[:1].isupper() for w in words)
+            and words[0].casefold() in self.first_names
+            and not looks_institutional(name)
+        ):
+            return "PERSON"  # "Bernie Ebbers" tagged ORG
+        return kind
 
 
-def _vote_types(resolved) -> None:
-    people = _person_names(resolved)
-    first_names = _first_names(resolved)
-    for _, clusters, _ in resolved:
+@dataclass
+class _Entity:
+    names: Counter = field(default_factory=Counter)
+    aliases: set = field(default_factory=set)
+    types: Counter = field(default_factory=Counter)
+    articles: int = 0
+    mentions: int = 0
+    place: object = None
+
+
+class EntityTable:
+    """The entities table, built one article at a time."""
+
+    def __init__(self, decisions: Decisions) -> None:
+        self.decisions = decisions
+        self.entities: dict[str, _Entity] = defaultdict(_Entity)
+
+    def add(self, article_id: str, clusters: list[Cluster]) -> tuple[list[dict], dict[int, str]]:
+        """The article's mention rows and the entity id of each cluster (by
+        ``id(cluster)``). Cluster types are set to the corpus vote, in place."""
+        mentions = []
+        cluster_ids: dict[int, str] = {}
         for cluster in clusters:
-            if cluster.place is not None:
-                continue
-            if cluster.key in people and cluster.type in ("ORG", "NORP", "GPE"):
-                cluster.type = "PERSON"
-            elif _looks_like_a_person(cluster, first_names):
-                cluster.type = "PERSON"  # "Bernie Ebbers" tagged ORG
-
-
-def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
-    """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``).
-
-    Before ids are given, a name the corpus mostly tags PERSON becomes PERSON
-    everywhere it is not a linked place (the clusters are updated in place)."""
-    _vote_types(resolved)
-    acronyms = _acronym_map(resolved)
-    names: dict[str, Counter] = defaultdict(Counter)
-    aliases: dict[str, set] = defaultdict(set)
-    articles_of: dict[str, set] = defaultdict(set)
-    types: dict[str, Counter] = defaultdict(Counter)
-    places: dict[str, object] = {}
-    mentions = []
-    cluster_ids: dict[int, str] = {}
-    for article, clusters, _ in resolved:
-        for cluster in clusters:
-            key = acronyms.get(cluster_key(cluster), cluster_key(cluster))
+            geo = cluster.place.geonames_id if cluster.place else None
+            cluster.type = self.decisions.type_of(cluster.type, cluster.key, cluster.name, geo)
+            key = self.decisions.acronyms.get(cluster_key(cluster), cluster_key(cluster))
             entity_id = entity_id_for(key)
             cluster_ids[id(cluster)] = entity_id
-            names[entity_id][cluster.place.name if cluster.place else cluster.name] += 1
-            aliases[entity_id].update(cluster.aliases | {cluster.name})
-            articles_of[entity_id].add(article["article_id"])
-            types[entity_id][cluster.type] += len(cluster.mentions)
+            entity = self.entities[entity_id]
+            entity.names[cluster.place.name if cluster.place else cluster.name] += 1
+            entity.aliases.update(cluster.aliases | {cluster.name})
+            entity.types[cluster.type] += len(cluster.mentions)
+            entity.mentions += len(cluster.mentions)
             if cluster.place is not None:
-                places[entity_id] = cluster.place
+                entity.place = cluster.place
             for m in cluster.mentions:
                 mentions.append(
                     {
-                        "article_id": article["article_id"],
+                        "article_id": article_id,
                         "entity_id": entity_id,
                         "start": m.start,
                         "end": m.end,
@@ -158,24 +196,40 @@ def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
                         "sentence_end": m.sentence_end,
                     }
                 )
-    mention_counts = Counter(m["entity_id"] for m in mentions)
-    entities = []
-    for entity_id, counter in names.items():
-        name = max(counter, key=lambda n: (counter[n], len(n.split()), len(n), n))
-        place = places.get(entity_id)
-        entities.append(
-            {
+        for entity_id in set(cluster_ids.values()):
+            self.entities[entity_id].articles += 1
+        return mentions, cluster_ids
+
+    def rows(self) -> Iterable[dict]:
+        for entity_id, entity in self.entities.items():
+            counter = entity.names
+            name = max(counter, key=lambda n: (counter[n], len(n.split()), len(n), n))
+            place = entity.place
+            yield {
                 "entity_id": entity_id,
                 "name": name,
-                "type": types[entity_id].most_common(1)[0][0],
-                "aliases": sorted(a for a in aliases[entity_id] if a != name),
-                "article_count": len(articles_of[entity_id]),
-                "mention_count": mention_counts[entity_id],
+                "type": max(entity.types, key=lambda t: (entity.types[t], -_PRIORITY[t])),
+                "aliases": sorted(a for a in entity.aliases if a != name),
+                "article_count": entity.articles,
+                "mention_count": entity.mentions,
                 "place_kind": place.kind if place else None,
                 "country_code": place.country_code if place else None,
                 "latitude": place.latitude if place else None,
                 "longitude": place.longitude if place else None,
                 "geonames_id": place.geonames_id if place else None,
             }
-        )
-    return entities, mentions, cluster_ids
+
+
+def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
+    """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``)
+    for articles held in memory: ``(article, clusters, recognised)`` triples."""
+    stats = EntityStats()
+    for _, clusters, _ in resolved:
+        stats.add(clusters)
+    table = EntityTable(Decisions.from_stats(stats))
+    mentions, cluster_ids = [], {}
+    for article, clusters, _ in resolved:
+        rows, ids = table.add(article["article_id"], clusters)
+        mentions.extend(rows)
+        cluster_ids.update(ids)
+    return list(table.rows()), mentions, cluster_ids

@@ -43,6 +43,16 @@ class ArticleResult:
     recognised: Recognised | None = None
 
 
+@dataclass(frozen=True)
+class ArticleIndex:
+    """What the reduce stage keeps in memory of an article between its passes."""
+
+    article_id: str
+    content_hash: str
+    source_path: str
+    source_key: str | None
+
+
 @dataclass
 class FileResult:
     """Everything one input file gave, enough for every table of the package."""
@@ -56,6 +66,20 @@ class FileResult:
     articles: list[ArticleResult] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     seconds: Counter = field(default_factory=Counter)  # stage -> seconds spent on this file
+    # Set once the articles are spilled to disk and dropped from memory:
+    index: list[ArticleIndex] = field(default_factory=list)
+    spill_key: str | None = None
+
+    def indexed(self) -> None:
+        self.index = [
+            ArticleIndex(
+                a.row["article_id"],
+                a.row["content_hash"],
+                a.row["source_path"],
+                a.row["source_key"],
+            )
+            for a in self.articles
+        ]
 
 
 def _read(source: SourceFile, limits: Limits) -> FileReading:

@@ -1,14 +1,12 @@
 """Writing and validating the data package: Parquet + CSV + datapackage.json.
 
-Everything written here is deterministic: rows are sorted by primary key,
-Parquet files carry no timestamps, CSV uses one fixed dialect, JSON is written
-with sorted keys. Rebuilding the same inputs gives byte-identical files.
+Everything written here is deterministic: rows are sorted by primary key
+(``tables.TableSink``), Parquet files carry no timestamps, CSV uses one fixed
+dialect, JSON is written with sorted keys. Rebuilding the same inputs gives byte-identical files.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -16,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 import pyarrow
-import pyarrow.parquet as pq
 
 from newsfacts.__about__ import __version__
 from newsfacts.records import BuildError
 from newsfacts.schemas import TableSchema, all_schemas, load_schema
+from newsfacts.tables import ROW_GROUP_ROWS, parquet_writer
 
 PACKAGE_NAME = "newsfacts"
 LICENSE = {
@@ -31,16 +29,6 @@ LICENSE = {
         "Article texts remain the copyright of their publishers."
     ),
 }
-
-
-def sort_rows(schema: TableSchema, rows: list[dict]) -> list[dict]:
-    """Rows in a stable order: by primary key, else by every column as text."""
-    key_fields = schema.primary_key or schema.field_names
-    return sorted(rows, key=lambda row: tuple(_sort_value(row.get(f)) for f in key_fields))
-
-
-def _sort_value(value) -> tuple:
-    return (value is not None, "" if value is None else str(value))
 
 
 def validate_rows(
@@ -73,42 +61,11 @@ def validate_rows(
         return good, failed
 
 
-def _csv_value(field: dict, value) -> str:
-    if value is None:
-        return ""
-    if field["type"] == "array":
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def write_table(
-    schema: TableSchema, rows: list[dict], data_dir: Path, version: str = __version__
-) -> dict:
-    """Write ``<name>.parquet`` and ``<name>.csv``; return their checksums.
-
-    The Parquet file carries the data version in its key-value metadata."""
-    table = pyarrow.Table.from_pylist(rows, schema=schema.arrow_schema())
-    table = table.replace_schema_metadata(
-        {"newsfacts:version": version, "newsfacts:table": schema.name}
-    )
-    parquet_path = data_dir / f"{schema.name}.parquet"
-    write_parquet(table, parquet_path)
-    csv_path = data_dir / f"{schema.name}.csv"
-    with csv_path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(schema.field_names)
-        for row in rows:
-            writer.writerow([_csv_value(f, row.get(f["name"])) for f in schema.fields])
-    return {"csv": file_sha256(csv_path), "parquet": file_sha256(parquet_path), "rows": len(rows)}
-
-
 def write_parquet(table: pyarrow.Table, path: Path) -> None:
-    """The one Parquet layout of every package file (zstd, fixed row groups)."""
-    pq.write_table(table, path, compression="zstd", row_group_size=50_000, write_statistics=True)
+    """A whole table in the one Parquet layout of every package file."""
+    with parquet_writer(path, table.schema) as writer:
+        for start in range(0, max(table.num_rows, 1), ROW_GROUP_ROWS):
+            writer.write_table(table.slice(start, ROW_GROUP_ROWS))
 
 
 def file_sha256(path: Path) -> str:

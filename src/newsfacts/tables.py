@@ -1,0 +1,168 @@
+"""Writing one table in bounded memory: rows in any order in, one sorted,
+validated Parquet + CSV pair out.
+
+A ``TableSink`` collects rows; every ``run_rows`` rows it sorts them, checks
+them with pandera and spills them to a Parquet run in a work folder. ``finish``
+merges the runs (a k-way merge that holds one batch per run) and streams the
+result into the package's Parquet file, row group by row group, and its CSV
+file, line by line. Memory is that of one run, whatever the table's size; the
+files are the same bytes as if all rows had been sorted at once, because the
+order is a total order on the primary key (checked unique while merging).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import heapq
+import itertools
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow
+import pyarrow.parquet as pq
+
+from newsfacts.records import BuildError
+from newsfacts.schemas import TableSchema
+
+RUN_ROWS = 50_000  # rows sorted in memory before they are spilled
+ROW_GROUP_ROWS = 50_000  # Parquet row groups of the package files, whatever the runs
+_READ_BATCH = 2_048
+
+
+def sort_key(schema: TableSchema):
+    """Rows in a stable order: by primary key, else by every column as text."""
+    fields = schema.primary_key or schema.field_names
+    return lambda row: tuple(_sort_value(row.get(f)) for f in fields)
+
+
+def _sort_value(value) -> tuple:
+    return (value is not None, "" if value is None else str(value))
+
+
+def csv_value(field: dict, value) -> str:
+    if value is None:
+        return ""
+    if field["type"] == "array":
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def parquet_writer(path: Path, schema: pyarrow.Schema) -> pq.ParquetWriter:
+    """The one Parquet layout of every package file (zstd, statistics)."""
+    return pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
+
+
+class TableSink:
+    """Rows of one table, spilled in sorted, validated runs under ``work``."""
+
+    def __init__(
+        self,
+        schema: TableSchema,
+        work: Path,
+        timings: Counter | None = None,
+        *,
+        validate: bool = True,
+        run_rows: int | None = None,
+    ) -> None:
+        self.schema = schema
+        self.work = work
+        self.timings = Counter() if timings is None else timings
+        self.validate = validate  # False: the caller validated the rows already
+        self.run_rows = run_rows or RUN_ROWS
+        self.key = sort_key(schema)
+        self.arrow_schema = schema.arrow_schema()
+        self.buffer: list[dict] = []
+        self.runs: list[Path] = []
+        self.rows = 0
+
+    def add(self, row: dict) -> None:
+        self.buffer.append(row)
+        if len(self.buffer) >= self.run_rows:
+            self._spill()
+
+    def extend(self, rows) -> None:
+        for row in rows:
+            self.add(row)
+
+    def _checked_buffer(self) -> list[dict]:
+        from newsfacts.package import validate_rows
+
+        step = time.perf_counter()
+        rows = sorted(self.buffer, key=self.key)
+        self.buffer = []
+        self.timings["sort"] += time.perf_counter() - step
+        if self.validate:
+            step = time.perf_counter()
+            _, bad = validate_rows(self.schema, rows)
+            self.timings["validate (pandera)"] += time.perf_counter() - step
+            if bad:
+                raise BuildError(
+                    f"table {self.schema.name}: {len(bad)} row(s) fail the schema, "
+                    f"first: {bad[0][1]}"
+                )
+        self.rows += len(rows)
+        return rows
+
+    def _spill(self) -> None:
+        rows = self._checked_buffer()
+        step = time.perf_counter()
+        self.work.mkdir(parents=True, exist_ok=True)
+        path = self.work / f"{self.schema.name}-{len(self.runs):05d}.parquet"
+        pq.write_table(pyarrow.Table.from_pylist(rows, schema=self.arrow_schema), path)
+        self.runs.append(path)
+        self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
+
+    def _run_rows(self, path: Path) -> Iterator[dict]:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=_READ_BATCH):
+            yield from batch.to_pylist()
+
+    def _merged(self) -> Iterator[dict]:
+        last = self._checked_buffer()
+        streams = [self._run_rows(path) for path in self.runs] + [iter(last)]
+        merged = heapq.merge(*streams, key=self.key) if len(streams) > 1 else streams[0]
+        previous = None
+        for row in merged:
+            current = self.key(row)
+            if self.schema.primary_key and current == previous:
+                raise BuildError(f"table {self.schema.name}: duplicate primary key {current}")
+            previous = current
+            yield row
+
+    def finish(self, data_dir: Path, version: str) -> Path:
+        """Write ``<name>.parquet`` and ``<name>.csv`` into ``data_dir``; the runs
+        are deleted. The Parquet file carries the data version in its metadata."""
+        merged = self._merged()  # validates the last run before the clock starts
+        first = next(merged, None)
+        step = time.perf_counter()
+        arrow_schema = self.arrow_schema.with_metadata(
+            {"newsfacts:version": version, "newsfacts:table": self.schema.name}
+        )
+        parquet_path = data_dir / f"{self.schema.name}.parquet"
+        fields = self.schema.fields
+        with (
+            parquet_writer(parquet_path, arrow_schema) as parquet,
+            (data_dir / f"{self.schema.name}.csv").open("w", encoding="utf-8", newline="") as out,
+        ):
+            writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(self.schema.field_names)
+            group: list[dict] = []
+            for row in itertools.chain([first] if first is not None else [], merged):
+                writer.writerow([csv_value(f, row.get(f["name"])) for f in fields])
+                group.append(row)
+                if len(group) == ROW_GROUP_ROWS:
+                    parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
+                    group = []
+            if group or not self.rows:
+                parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
+        for path in self.runs:
+            path.unlink()
+        self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
+        return parquet_path

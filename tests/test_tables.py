@@ -1,0 +1,70 @@
+"""TableSink: spilling sorted runs and merging them gives the same files as
+sorting everything at once, and catches what a single batch cannot see."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow.parquet as pq
+import pytest
+
+from newsfacts.records import BuildError
+from newsfacts.schemas import load_schema
+from newsfacts.tables import TableSink
+
+
+def _mention(article: int, start: int) -> dict:
+    return {
+        "article_id": f"{article:016x}",
+        "entity_id": f"{article * 7 % 13:016x}",
+        "start": start,
+        "end": start + 5,
+        "text": "Kabul",
+        "type": "GPE",
+        "sentence_index": start // 100,
+        "sentence_start": start - start % 100,
+        "sentence_end": start - start % 100 + 99,
+    }
+
+
+def _write(rows, folder, run_rows):
+    sink = TableSink(load_schema("mentions"), folder / "runs", run_rows=run_rows)
+    sink.extend(rows)
+    (folder / "data").mkdir(parents=True)
+    parquet = sink.finish(folder / "data", "9.9.9")
+    return sink, parquet
+
+
+def test_many_small_runs_give_the_same_bytes_as_one(tmp_path):
+    rows = [_mention(a, s) for a in range(40) for s in range(0, 1000, 37)]
+    random.Random(7).shuffle(rows)
+    one, one_parquet = _write(rows, tmp_path / "one", run_rows=len(rows) + 1)
+    many, many_parquet = _write(rows, tmp_path / "many", run_rows=50)
+    assert len(many.runs) > 5 and not list((tmp_path / "many" / "runs").iterdir())
+    assert one.rows == many.rows == len(rows)
+    assert one_parquet.read_bytes() == many_parquet.read_bytes()
+    assert (tmp_path / "one/data/mentions.csv").read_bytes() == (
+        tmp_path / "many/data/mentions.csv"
+    ).read_bytes()
+    table = pq.read_table(many_parquet)
+    keys = [(r["article_id"], str(r["start"]), str(r["end"])) for r in table.to_pylist()]
+    assert keys == sorted(keys)
+    assert table.schema.metadata[b"newsfacts:version"] == b"9.9.9"
+
+
+def test_a_primary_key_repeated_in_two_runs_is_an_error(tmp_path):
+    rows = [_mention(1, s) for s in range(0, 300, 10)] + [_mention(1, 0)]
+    with pytest.raises(BuildError, match="duplicate primary key"):
+        _write(rows, tmp_path, run_rows=10)
+
+
+def test_a_row_that_fails_the_schema_names_its_table(tmp_path):
+    rows = [_mention(1, 0) | {"start": -5}]
+    with pytest.raises(BuildError, match="table mentions"):
+        _write(rows, tmp_path, run_rows=10)
+
+
+def test_an_empty_table_still_gets_its_files(tmp_path):
+    sink, parquet = _write([], tmp_path, run_rows=10)
+    assert sink.rows == 0 and pq.read_table(parquet).num_rows == 0
+    assert (tmp_path / "data" / "mentions.csv").read_text().startswith("article_id,")
