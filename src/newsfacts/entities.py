@@ -33,8 +33,7 @@ from newsfacts.extract.resolution import (
 
 # Share of a name's mentions tagged PERSON that makes its other tags wrong.
 _PERSON_MAJORITY = 0.6
-# An entity's type is the one most of its mentions have; ties go to the type
-# listed first in the contract (GPE before LOC: a linked city is a GPE).
+# Ties between an entity's types go to the type listed first in the contract.
 _PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
 
 
@@ -157,6 +156,16 @@ class _Entity:
     place: object = None
 
 
+def _entity_type(entity: _Entity) -> str:
+    """The type most of its mentions have; a tie goes to the type that fits a
+    linked place (a continent is a LOC, a country or city a GPE), else to the
+    type listed first in the contract."""
+    fits = None
+    if entity.place is not None:
+        fits = "LOC" if entity.place.kind == "continent" else "GPE"
+    return max(entity.types, key=lambda t: (entity.types[t], t == fits, -_PRIORITY[t]))
+
+
 class EntityTable:
     """The entities table, built one article at a time."""
 
@@ -208,7 +217,7 @@ class EntityTable:
             yield {
                 "entity_id": entity_id,
                 "name": name,
-                "type": max(entity.types, key=lambda t: (entity.types[t], -_PRIORITY[t])),
+                "type": _entity_type(entity),
                 "aliases": sorted(a for a in entity.aliases if a != name),
                 "article_count": entity.articles,
                 "mention_count": entity.mentions,
