@@ -43,10 +43,11 @@ CORPUS_INPUTS = [
 ]
 RECORDS_PER_FILE = 1000
 
-MAP_STAGES = ("read", "extract", "entities", "resolve", "cache")
+MAP_STAGES = ("read", "extract", "entities", "resolve", "facts (find)", "cache")
 REDUCE_STAGES = (
+    "load spilled results",
     "entity ids",
-    "facts",
+    "facts (link)",
     "sort",
     "validate (pandera)",
     "write (Parquet + CSV)",

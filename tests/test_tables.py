@@ -68,3 +68,24 @@ def test_an_empty_table_still_gets_its_files(tmp_path):
     sink, parquet = _write([], tmp_path, run_rows=10)
     assert sink.rows == 0 and pq.read_table(parquet).num_rows == 0
     assert (tmp_path / "data" / "mentions.csv").read_text().startswith("article_id,")
+
+
+def test_more_runs_than_one_merge_takes_are_merged_in_passes(tmp_path, monkeypatch):
+    from newsfacts import tables
+
+    rows = [_mention(a, s) for a in range(30) for s in range(0, 500, 50)]
+    random.Random(3).shuffle(rows)
+    _, whole = _write(rows, tmp_path / "whole", run_rows=len(rows) + 1)
+    monkeypatch.setattr(tables, "MAX_MERGE", 3)
+    sink, passes = _write(rows, tmp_path / "passes", run_rows=11)
+    assert sink.spilled > len(rows) // 11  # intermediate runs were written
+    assert passes.read_bytes() == whole.read_bytes()
+
+
+def test_wide_rows_are_spilled_by_size_not_only_by_count(tmp_path, monkeypatch):
+    from newsfacts import tables
+
+    monkeypatch.setattr(tables, "RUN_BYTES", 2_000)
+    rows = [_mention(a, 0) | {"text": "x" * 300} for a in range(40)]
+    sink, _ = _write(rows, tmp_path, run_rows=1_000)
+    assert sink.spilled >= 5 and not list((tmp_path / "runs").iterdir())

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from newsfacts.extract.facts.attributions import Attribution, find_attributions
 from newsfacts.extract.facts.dates import find_dates
 from newsfacts.extract.facts.quantities import find_quantities
-from newsfacts.extract.facts.quotes import find_quotes, speaker_for
+from newsfacts.extract.facts.quotes import Quote, find_quotes, speaker_for
 from newsfacts.extract.resolution import Cluster
 
 _EMPTY = {
@@ -84,13 +85,53 @@ def _resolve_pronoun(
     return before[-1] if before else None
 
 
-def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids) -> list[dict]:
-    body, article_id = article["body"], article["article_id"]
+@dataclass
+class FactFinds:
+    """What the text of one article states, before entities have corpus-wide ids.
+
+    Found in the map stage (it needs only the article and its own mentions),
+    cached with the article, and linked to entity ids in the reduce stage.
+    ``quotes`` pairs each quote with the index of its speaker's attribution.
+    """
+
+    quantities: list
+    dates: list
+    attributions: list[Attribution]
+    quotes: list[tuple[Quote, int | None]]
+
+
+def _published(article: dict) -> dt.date | None:
     published = article.get("published_date")
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published)
+    return dt.date.fromisoformat(published) if isinstance(published, str) else published
+
+
+def find_facts(article: dict, clusters: list[Cluster], sentences) -> FactFinds:
+    body = article["body"]
+    mentions = sorted((m for c in clusters for m in c.mentions), key=lambda m: m.start)
+    attributions = find_attributions(body, sentences, mentions)
+    position = {id(a): i for i, a in enumerate(attributions)}
+    quotes = []
+    for quote in find_quotes(body):
+        speaker = speaker_for(quote, attributions, body)
+        quotes.append((quote, position[id(speaker)] if speaker else None))
+    return FactFinds(
+        find_quantities(body), find_dates(body, _published(article)), attributions, quotes
+    )
+
+
+def article_facts(
+    article: dict,
+    clusters: list[Cluster],
+    sentences,
+    cluster_ids,
+    finds: FactFinds | None = None,
+) -> list[dict]:
+    """The article's fact rows, with entity ids; ``finds`` if the map stage made them."""
+    body, article_id = article["body"], article["article_id"]
+    if finds is None:
+        finds = find_facts(article, clusters, sentences)
     rows = []
-    for q in find_quantities(body):
+    for q in finds.quantities:
         rows.append(
             _row(
                 article_id,
@@ -104,7 +145,7 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
                 unit=q.unit,
             )
         )
-    for d in find_dates(body, published):
+    for d in finds.dates:
         rows.append(
             _row(
                 article_id,
@@ -117,19 +158,17 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
             )
         )
     pairs = _mention_entities(clusters, cluster_ids)
-    mentions = [m for m, _, _ in pairs]
     people = [(m.start, entity) for m, entity, kind in pairs if kind == "PERSON"]
-    attributions = find_attributions(body, sentences, mentions)
-    sources = {}
+    sources = []
     speakers: list[tuple[int, str]] = []
-    for a in attributions:
+    for a in finds.attributions:
         if a.mention_index is not None:
             entity = pairs[a.mention_index][1]
             if pairs[a.mention_index][2] == "PERSON":
                 speakers.append((a.cue_start, entity))
         else:
             entity = _resolve_pronoun(a, speakers, people)
-        sources[id(a)] = entity
+        sources.append(entity)
         rows.append(
             _row(
                 article_id,
@@ -143,8 +182,8 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
                 source_entity_id=entity,
             )
         )
-    for quote in find_quotes(body):
-        speaker = speaker_for(quote, attributions, body)
+    for quote, speaker_index in finds.quotes:
+        speaker = finds.attributions[speaker_index] if speaker_index is not None else None
         rows.append(
             _row(
                 article_id,
@@ -155,7 +194,7 @@ def article_facts(article: dict, clusters: list[Cluster], sentences, cluster_ids
                 quote=body[quote.text_start : quote.text_end],
                 source_text=speaker.source_text if speaker else None,
                 source_type=speaker.source_type if speaker else None,
-                source_entity_id=sources.get(id(speaker)) if speaker else None,
+                source_entity_id=sources[speaker_index] if speaker else None,
             )
         )
     return rows

@@ -1,6 +1,7 @@
 """The map stage: what is done to each input file on its own.
 
-read → extract → recognise entities → resolve them within each article. The
+read → extract → recognise entities → resolve them within each article →
+find the facts its text states (linked to entity ids later). The
 result of a file (``FileResult``) depends on nothing but the file, its place
 under its INPUT and the options, which is what lets it be cached, run in a
 pool of processes or shipped to a Dask worker, and still give the same
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from newsfacts.extract.article import to_article_row
 from newsfacts.extract.ner import Recognised
 from newsfacts.extract.resolution import Cluster
+from newsfacts.facts import FactFinds
 from newsfacts.ingest import FileReading, Limits, read_source
 from newsfacts.records import Reject, SourceFile
 
@@ -41,6 +43,7 @@ class ArticleResult:
     row: dict
     clusters: list[Cluster] | None = None
     recognised: Recognised | None = None
+    finds: FactFinds | None = None
 
 
 @dataclass(frozen=True)
@@ -135,23 +138,27 @@ def add_entities(results: list[FileResult]) -> None:
     spaCy batch stream; each article's result is independent of its batch."""
     from newsfacts.extract.ner import recognise
     from newsfacts.extract.resolution import resolve
+    from newsfacts.facts import find_facts
 
     articles = [a for result in results for a in result.articles]
     if not articles:
         return
-    ner_seconds = resolve_seconds = 0.0
+    spent = Counter()
     stream = recognise(a.row["body"] for a in articles)
     for article in articles:
         started = time.perf_counter()
         article.recognised = next(stream)
         recognised_at = time.perf_counter()
         article.clusters = resolve(article.row["body"], article.recognised)
-        ner_seconds += recognised_at - started
-        resolve_seconds += time.perf_counter() - recognised_at
+        resolved_at = time.perf_counter()
+        article.finds = find_facts(article.row, article.clusters, article.recognised.sentences)
+        spent["entities"] += recognised_at - started
+        spent["resolve"] += resolved_at - recognised_at
+        spent["facts (find)"] += time.perf_counter() - resolved_at
     for result in results:
         share = len(result.articles) / len(articles)
-        result.seconds["entities"] += ner_seconds * share
-        result.seconds["resolve"] += resolve_seconds * share
+        for stage, seconds in spent.items():
+            result.seconds[stage] += seconds * share
 
 
 def process_chunk(sources: list[SourceFile], options: Options) -> list[FileResult]:

@@ -28,9 +28,16 @@ import pyarrow.parquet as pq
 from newsfacts.records import BuildError
 from newsfacts.schemas import TableSchema
 
-RUN_ROWS = 50_000  # rows sorted in memory before they are spilled
-ROW_GROUP_ROWS = 50_000  # Parquet row groups of the package files, whatever the runs
-_READ_BATCH = 2_048
+# Rows are sorted in memory up to RUN_ROWS rows or RUN_BYTES of text, then
+# spilled; the package files get row groups of the same bounds. The byte
+# bounds keep wide tables (article bodies) as flat in memory as narrow ones,
+# and depend only on the data, so the files stay byte-identical.
+RUN_ROWS = 50_000
+RUN_BYTES = 64 << 20
+ROW_GROUP_ROWS = 50_000
+ROW_GROUP_BYTES = 64 << 20
+MAX_MERGE = 64  # runs merged at once; more are merged in passes
+_READ_BATCH = 512
 
 
 def sort_key(schema: TableSchema):
@@ -53,6 +60,10 @@ def csv_value(field: dict, value) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _text_size(row: dict) -> int:
+    return sum(len(v) for v in row.values() if isinstance(v, str))
 
 
 def parquet_writer(path: Path, schema: pyarrow.Schema) -> pq.ParquetWriter:
@@ -80,12 +91,15 @@ class TableSink:
         self.key = sort_key(schema)
         self.arrow_schema = schema.arrow_schema()
         self.buffer: list[dict] = []
+        self.buffer_bytes = 0
         self.runs: list[Path] = []
+        self.spilled = 0  # run files written, for their names
         self.rows = 0
 
     def add(self, row: dict) -> None:
         self.buffer.append(row)
-        if len(self.buffer) >= self.run_rows:
+        self.buffer_bytes += _text_size(row)
+        if len(self.buffer) >= self.run_rows or self.buffer_bytes >= RUN_BYTES:
             self._spill()
 
     def extend(self, rows) -> None:
@@ -97,7 +111,7 @@ class TableSink:
 
         step = time.perf_counter()
         rows = sorted(self.buffer, key=self.key)
-        self.buffer = []
+        self.buffer, self.buffer_bytes = [], 0
         self.timings["sort"] += time.perf_counter() - step
         if self.validate:
             step = time.perf_counter()
@@ -114,11 +128,20 @@ class TableSink:
     def _spill(self) -> None:
         rows = self._checked_buffer()
         step = time.perf_counter()
-        self.work.mkdir(parents=True, exist_ok=True)
-        path = self.work / f"{self.schema.name}-{len(self.runs):05d}.parquet"
-        pq.write_table(pyarrow.Table.from_pylist(rows, schema=self.arrow_schema), path)
-        self.runs.append(path)
+        self.runs.append(self._write_run(rows))
         self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
+
+    def _write_run(self, rows) -> Path:
+        """Rows (sorted) into a new run file, in small row groups so that the
+        merge reads each run a little at a time."""
+        self.work.mkdir(parents=True, exist_ok=True)
+        path = self.work / f"{self.schema.name}-{self.spilled:05d}.parquet"
+        self.spilled += 1
+        with pq.ParquetWriter(path, self.arrow_schema) as writer:
+            rows = iter(rows)
+            while batch := list(itertools.islice(rows, _READ_BATCH)):
+                writer.write_table(pyarrow.Table.from_pylist(batch, schema=self.arrow_schema))
+        return path
 
     def _run_rows(self, path: Path) -> Iterator[dict]:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=_READ_BATCH):
@@ -126,6 +149,12 @@ class TableSink:
 
     def _merged(self) -> Iterator[dict]:
         last = self._checked_buffer()
+        while len(self.runs) > MAX_MERGE:  # merge in passes: bounded open files and memory
+            first, self.runs = self.runs[:MAX_MERGE], self.runs[MAX_MERGE:]
+            streams = [self._run_rows(path) for path in first]
+            self.runs.append(self._write_run(heapq.merge(*streams, key=self.key)))
+            for path in first:
+                path.unlink()
         streams = [self._run_rows(path) for path in self.runs] + [iter(last)]
         merged = heapq.merge(*streams, key=self.key) if len(streams) > 1 else streams[0]
         previous = None
@@ -154,12 +183,14 @@ class TableSink:
             writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(self.schema.field_names)
             group: list[dict] = []
+            group_bytes = 0
             for row in itertools.chain([first] if first is not None else [], merged):
                 writer.writerow([csv_value(f, row.get(f["name"])) for f in fields])
                 group.append(row)
-                if len(group) == ROW_GROUP_ROWS:
+                group_bytes += _text_size(row)
+                if len(group) == ROW_GROUP_ROWS or group_bytes >= ROW_GROUP_BYTES:
                     parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
-                    group = []
+                    group, group_bytes = [], 0
             if group or not self.rows:
                 parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
         for path in self.runs:

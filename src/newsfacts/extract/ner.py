@@ -114,12 +114,24 @@ def _keep(text: str, label: str, corrections: frozenset) -> bool:
     return not ("junk" in corrections and (not re.search(r"[^\W\d_]", text) or text.islower()))
 
 
-def mentions_in(doc, corrections: frozenset = ALL_CORRECTIONS) -> list[Mention]:
-    body = doc.text
-    sentences = list(doc.sents)
+def sentences_of(doc, body: str) -> list[tuple[int, int]]:
+    """Sentence offsets. ``body`` is ``doc.text``, passed in because spaCy
+    rebuilds that string from every token on each access."""
+    return [_stripped(body, s.start_char, s.end_char) for s in doc.sents]
+
+
+def mentions_in(
+    doc,
+    corrections: frozenset = ALL_CORRECTIONS,
+    sentences: list[tuple[int, int]] | None = None,
+    body: str | None = None,
+) -> list[Mention]:
+    """The doc's entity mentions; ``body`` is ``doc.text`` if the caller has it."""
+    body = doc.text if body is None else body
+    if sentences is None:
+        sentences = sentences_of(doc, body)
     found = []
     sentence_index = 0
-    sentences = [_stripped(body, s.start_char, s.end_char) for s in sentences]
     for ent in doc.ents:
         start, end = ent.start_char, ent.end_char
         if "trim" in corrections:
@@ -150,6 +162,8 @@ def recognise(
 ) -> Iterator[Recognised]:
     """Mentions and sentences of each body, in order; spaCy batches the work."""
     nlp = load_model()
-    for doc in nlp.pipe(bodies, batch_size=batch_size):
-        sentences = [_stripped(doc.text, s.start_char, s.end_char) for s in doc.sents]
-        yield Recognised(mentions_in(doc, corrections), sentences)
+    # Each body rides along with its doc: doc.text would rebuild it from tokens.
+    pairs = ((body, body) for body in bodies)
+    for doc, body in nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
+        sentences = sentences_of(doc, body)
+        yield Recognised(mentions_in(doc, corrections, sentences, body), sentences)
