@@ -20,7 +20,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newsfacts.extract.article import to_article_row
-from newsfacts.extract.ner import Recognised
 from newsfacts.extract.resolution import Cluster
 from newsfacts.facts import FactFinds
 from newsfacts.ingest import FileReading, Limits, read_source
@@ -37,12 +36,11 @@ class Options:
 
 @dataclass
 class ArticleResult:
-    """One extracted article row with, when entities run, its NER output and
-    the entity clusters resolved within it."""
+    """One extracted article row with, when entities run, the entity clusters
+    resolved within it and the facts its text states."""
 
     row: dict
     clusters: list[Cluster] | None = None
-    recognised: Recognised | None = None
     finds: FactFinds | None = None
 
 
@@ -147,11 +145,13 @@ def add_entities(results: list[FileResult]) -> None:
     stream = recognise(a.row["body"] for a in articles)
     for article in articles:
         started = time.perf_counter()
-        article.recognised = next(stream)
+        recognised = next(stream)
         recognised_at = time.perf_counter()
-        article.clusters = resolve(article.row["body"], article.recognised)
+        article.clusters = resolve(article.row["body"], recognised)
         resolved_at = time.perf_counter()
-        article.finds = find_facts(article.row, article.clusters, article.recognised.sentences)
+        # The raw NER output is not kept: the clusters hold every mention the
+        # tables need, and the facts are found while the sentences are at hand.
+        article.finds = find_facts(article.row, article.clusters, recognised.sentences)
         spent["entities"] += recognised_at - started
         spent["resolve"] += resolved_at - recognised_at
         spent["facts (find)"] += time.perf_counter() - resolved_at

@@ -167,13 +167,7 @@ class Reducer:
             step = time.perf_counter()
             mentions, cluster_ids = table.add(article.row["article_id"], article.clusters)
             middle = time.perf_counter()
-            facts = article_facts(
-                article.row,
-                article.clusters,
-                article.recognised.sentences,
-                cluster_ids,
-                article.finds,
-            )
+            facts = article_facts(article.row, article.clusters, None, cluster_ids, article.finds)
             self.timings["entity ids"] += middle - step
             self.timings["facts (link)"] += time.perf_counter() - middle
             self.sinks["mentions"].extend(mentions)
