@@ -166,7 +166,26 @@ def outcomes(tmp_path_factory):
             "output": stdout.decode(),
             "stderr": stderr.decode()[-1500:],
         }
+    _record(results)
     return expected, results
+
+
+def _record(results: dict) -> None:
+    """The measured time and memory of each input, for the record (a test
+    artifact, like the browser screenshots)."""
+    lines = ["| input | outcome | seconds | peak RSS MB |", "|---|---|---:|---:|"]
+    for name, result in results.items():
+        try:
+            output = json.loads(result["output"])
+            outcome = f"{len(output['bodies'])} article(s)"
+            if output["rejects"]:
+                outcome += ", rejects: " + ", ".join(sorted(output["rejects"]))
+        except ValueError:
+            outcome = f"exit status {result['status']}"
+        lines.append(f"| {name} | {outcome} | {result['seconds']:.2f} | {result['peak_mb']:.0f} |")
+    artifacts = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "hostile-inputs.md").write_text("\n".join(lines) + "\n")
 
 
 @pytest.mark.parametrize(

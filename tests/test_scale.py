@@ -193,3 +193,23 @@ def test_killing_a_build_also_ends_its_worker_processes(mixed_inputs, tmp_path):
     process.wait()
     gone, alive = psutil.wait_procs(workers, timeout=30)
     assert not alive, f"orphaned workers still running: {alive}"
+
+
+def test_the_same_text_under_another_title_is_recognised_once(tmp_path):
+    import json
+
+    body = (
+        "Russia's Defense Ministry said on Wednesday that some 1,000 troops had moved to "
+        "Tajikistan. Officials in Dushanbe told Interfax the exercises would last a week. "
+        "The Collective Security Treaty Organization (CSTO) said it was watching closely."
+    )
+    (tmp_path / "in").mkdir()
+    for name, title in (("a.json", "Troops move to Tajikistan"), ("b.json", "Border drills")):
+        record = {"title": title, "body": body, "date": "2021-07-14", "source": "Wire"}
+        (tmp_path / "in" / name).write_text(json.dumps(record))
+    cache = tmp_path / "cache"
+    report = newsfacts.build([tmp_path / "in"], tmp_path / "cached", cache=cache)
+    assert report.articles == 2
+    assert len([p for p in (cache / "articles").rglob("*") if p.is_file()]) == 1
+    newsfacts.build([tmp_path / "in"], tmp_path / "plain")
+    assert _tables(tmp_path / "cached") == _tables(tmp_path / "plain")

@@ -61,11 +61,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _write_atomically(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
+    os.replace(temporary, path)
+
+
 class Cache:
     """FileResults on disk, one entry per (file content, place, options, pipeline)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
+        self.articles = self.folder / "articles"  # the ArticleCache's folder
         self.hits = 0
         self.misses = 0
 
@@ -89,11 +97,7 @@ class Cache:
             return None
 
     def _write(self, key: str, part: str, value) -> None:
-        path = self._path(key, part)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
-        os.replace(temporary, path)
+        _write_atomically(self._path(key, part), value)
 
     def get(self, key: str) -> FileResult | None:
         """The file's result without its articles (``index`` and ``spill_key``
@@ -117,3 +121,31 @@ class Cache:
         result.articles = []
         result.spill_key = key
         self._write(key, "head", result)
+
+
+class ArticleCache:
+    """Entity clusters and facts of one article body, keyed by the body, its
+    published date (relative dates resolve against it) and the pipeline
+    fingerprint. The same text under another title, in another file or in a
+    later build costs no NER."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def key(self, row: dict) -> str:
+        published = row.get("published_date")
+        parts = (pipeline_fingerprint(), str(published or ""), row["body"])
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str):
+        try:
+            value = pickle.loads(zlib.decompress(self._path(key).read_bytes()))
+        except Exception:  # noqa: BLE001 — a missing, torn or foreign entry is only a miss
+            return None
+        return value if isinstance(value, tuple) and len(value) == 2 else None
+
+    def put(self, key: str, value) -> None:
+        _write_atomically(self._path(key), value)

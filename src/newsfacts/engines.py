@@ -10,6 +10,7 @@ chunk is cached at once, which is what an interrupted build resumes from.
 from __future__ import annotations
 
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -104,10 +105,10 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _run_local(work: list[list[SourceFile]], options: Options, jobs: int) -> Iterator:
+def _run_local(work: list[list[SourceFile]], run: Callable, jobs: int) -> Iterator:
     if jobs == 1 or len(work) == 1:
         for chunk in work:
-            yield chunk, process_chunk(chunk, options)
+            yield chunk, run(chunk)
         return
     # spawn: workers start from a clean process, not a fork of one that may hold
     # threads (pyarrow, rich), and are children of the build itself, so that
@@ -119,12 +120,12 @@ def _run_local(work: list[list[SourceFile]], options: Options, jobs: int) -> Ite
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     ) as pool:
-        futures = {pool.submit(process_chunk, chunk, options): chunk for chunk in work}
+        futures = {pool.submit(run, chunk): chunk for chunk in work}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
 
-def _run_dask(work: list[list[SourceFile]], options: Options, scheduler: str) -> Iterator:
+def _run_dask(work: list[list[SourceFile]], run: functools.partial, scheduler: str) -> Iterator:
     try:
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
@@ -137,7 +138,7 @@ def _run_dask(work: list[list[SourceFile]], options: Options, scheduler: str) ->
     except OSError as error:
         raise BuildError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
     with client:
-        futures = client.map(process_chunk, work, options=options, pure=False)
+        futures = client.map(run.func, work, **run.keywords, pure=False)
         chunk_of = {future.key: chunk for future, chunk in zip(futures, work, strict=True)}
         for future, results in dask_completed(futures, with_results=True):
             yield chunk_of[future.key], results
@@ -169,12 +170,14 @@ def run_map(
                 progress(source)
         else:
             todo.append(source)
+    # Workers share the per-article cache (on Dask, through a shared file system).
+    run = functools.partial(process_chunk, options=options, articles=str(cache.articles))
     # A Dask cluster's size is not known here: plan chunks for a few workers.
     work = chunks(todo, engine.jobs if engine.name == "local" else 8)
     if engine.name == "dask":
-        finished = _run_dask(work, options, engine.scheduler)
+        finished = _run_dask(work, run, engine.scheduler)
     else:
-        finished = _run_local(work, options, engine.jobs)
+        finished = _run_local(work, run, engine.jobs)
     for chunk, chunk_results in finished:
         for source, result in zip(chunk, chunk_results, strict=True):
             i = position[id(source)]

@@ -18,12 +18,17 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsfacts.extract.article import to_article_row
 from newsfacts.extract.resolution import Cluster
 from newsfacts.facts import FactFinds
 from newsfacts.ingest import FileReading, Limits, read_source
 from newsfacts.records import Reject, SourceFile
+
+if TYPE_CHECKING:
+    from newsfacts.cache import ArticleCache
 
 
 @dataclass(frozen=True)
@@ -131,9 +136,11 @@ def read_and_extract(source: SourceFile, limits: Limits) -> FileResult:
     return result
 
 
-def add_entities(results: list[FileResult]) -> None:
-    """Recognise and resolve the entities of every article of ``results`` in one
-    spaCy batch stream; each article's result is independent of its batch."""
+def add_entities(results: list[FileResult], known: ArticleCache | None = None) -> None:
+    """Recognise and resolve the entities of every article of ``results``, and
+    find its facts, in one spaCy batch stream (each article's result is
+    independent of its batch). Articles whose body and date ``known`` has seen
+    are taken from it: a duplicate or a re-published article costs no NER."""
     from newsfacts.extract.ner import recognise
     from newsfacts.extract.resolution import resolve
     from newsfacts.facts import find_facts
@@ -142,8 +149,18 @@ def add_entities(results: list[FileResult]) -> None:
     if not articles:
         return
     spent = Counter()
-    stream = recognise(a.row["body"] for a in articles)
+    todo = []
     for article in articles:
+        started = time.perf_counter()
+        key = known.key(article.row) if known else None
+        found = known.get(key) if known else None
+        if found is not None:
+            article.clusters, article.finds = found
+        else:
+            todo.append((article, key))
+        spent["cache"] += time.perf_counter() - started
+    stream = recognise(a.row["body"] for a, _ in todo)
+    for article, key in todo:
         started = time.perf_counter()
         recognised = next(stream)
         recognised_at = time.perf_counter()
@@ -152,18 +169,27 @@ def add_entities(results: list[FileResult]) -> None:
         # The raw NER output is not kept: the clusters hold every mention the
         # tables need, and the facts are found while the sentences are at hand.
         article.finds = find_facts(article.row, article.clusters, recognised.sentences)
+        finished = time.perf_counter()
+        if known:
+            known.put(key, (article.clusters, article.finds))
         spent["entities"] += recognised_at - started
         spent["resolve"] += resolved_at - recognised_at
-        spent["facts (find)"] += time.perf_counter() - resolved_at
+        spent["facts (find)"] += finished - resolved_at
+        spent["cache"] += time.perf_counter() - finished
     for result in results:
         share = len(result.articles) / len(articles)
         for stage, seconds in spent.items():
             result.seconds[stage] += seconds * share
 
 
-def process_chunk(sources: list[SourceFile], options: Options) -> list[FileResult]:
-    """The map stage over a chunk of files, results in the order of ``sources``."""
+def process_chunk(
+    sources: list[SourceFile], options: Options, articles: str | None = None
+) -> list[FileResult]:
+    """The map stage over a chunk of files, results in the order of ``sources``;
+    ``articles`` is the folder of the per-article cache, if any."""
+    from newsfacts.cache import ArticleCache
+
     results = [read_and_extract(source, options.limits) for source in sources]
     if options.entities:
-        add_entities(results)
+        add_entities(results, ArticleCache(Path(articles)) if articles else None)
     return results
