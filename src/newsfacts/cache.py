@@ -53,12 +53,11 @@ def pipeline_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+def _read_entry(path: Path):
+    try:
+        return pickle.loads(zlib.decompress(path.read_bytes()))
+    except Exception:  # noqa: BLE001 — a missing, torn or foreign entry is only a miss
+        return None
 
 
 def _write_atomically(path: Path, value) -> None:
@@ -90,19 +89,10 @@ class Cache:
     def _path(self, key: str, part: str) -> Path:
         return self.folder / key[:2] / f"{key}.{part}"
 
-    def _read(self, key: str, part: str):
-        try:
-            return pickle.loads(zlib.decompress(self._path(key, part).read_bytes()))
-        except Exception:  # noqa: BLE001 — a missing, torn or foreign entry is only a miss
-            return None
-
-    def _write(self, key: str, part: str, value) -> None:
-        _write_atomically(self._path(key, part), value)
-
     def get(self, key: str) -> FileResult | None:
         """The file's result without its articles (``index`` and ``spill_key``
         set): what the map stage needs; ``load`` gives the articles."""
-        result = self._read(key, "head")
+        result = _read_entry(self._path(key, "head"))
         if isinstance(result, FileResult) and self._path(key, "articles").exists():
             self.hits += 1
             return result
@@ -110,17 +100,17 @@ class Cache:
         return None
 
     def load(self, key: str) -> list[ArticleResult] | None:
-        articles = self._read(key, "articles")
+        articles = _read_entry(self._path(key, "articles"))
         return articles if isinstance(articles, list) else None
 
     def put(self, key: str, result: FileResult) -> None:
         """Store ``result`` and drop its articles from memory. The articles are
         written first: an entry whose head exists is whole."""
         result.indexed()
-        self._write(key, "articles", result.articles)
+        _write_atomically(self._path(key, "articles"), result.articles)
         result.articles = []
         result.spill_key = key
-        self._write(key, "head", result)
+        _write_atomically(self._path(key, "head"), result)
 
 
 class ArticleCache:
@@ -141,10 +131,7 @@ class ArticleCache:
         return self.folder / key[:2] / key
 
     def get(self, key: str):
-        try:
-            value = pickle.loads(zlib.decompress(self._path(key).read_bytes()))
-        except Exception:  # noqa: BLE001 — a missing, torn or foreign entry is only a miss
-            return None
+        value = _read_entry(self._path(key))
         return value if isinstance(value, tuple) and len(value) == 2 else None
 
     def put(self, key: str, value) -> None:

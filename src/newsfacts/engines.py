@@ -20,7 +20,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
-from newsfacts.cache import Cache, file_sha256
+from newsfacts import package
+from newsfacts.cache import Cache
 from newsfacts.map_stage import FileResult, Options, process_chunk
 from newsfacts.records import BuildError, SourceFile
 
@@ -88,7 +89,7 @@ def _cache_key(
     try:
         if source.path.is_symlink() or _size(source) > options.limits.max_bytes:
             return None
-        return cache.key(source, sha256 or file_sha256(source.path), options)
+        return cache.key(source, sha256 or package.file_sha256(source.path), options)
     except OSError:
         return None
 

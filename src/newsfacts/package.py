@@ -69,7 +69,12 @@ def write_parquet(table: pyarrow.Table, path: Path) -> None:
 
 
 def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A file's SHA-256, read in blocks: package files run to hundreds of MB."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def provenance(command: str) -> dict:
