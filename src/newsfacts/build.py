@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from newsfacts import package
+from newsfacts import integrity, package
 from newsfacts.__about__ import __version__
 from newsfacts.cache import Cache
 from newsfacts.engines import Engine, run_map
@@ -212,7 +212,7 @@ def build(
         stage("writing")
         names = " ".join(sorted({r.source.input_name for r in results}))
         command = f"newsfacts build {names}"
-        _write(reducer.sinks, results, staging, report, version or __version__, command)
+        _write(reducer.sinks, results, staging, report, version or __version__, command, runner)
         _swap_into_place(staging, out)
     finally:
         for folder in (staging, work):
@@ -222,8 +222,12 @@ def build(
     return report
 
 
-def _write(sinks, results, staging: Path, report: BuildReport, version: str, command: str):
-    """Every table into ``staging/data``, the descriptor, frictionless validation."""
+def _write(
+    sinks, results, staging: Path, report: BuildReport, version: str, command: str, runner: Engine
+):
+    """Every table into ``staging/data``, the descriptor, and the checks of
+    ``frictionless validate`` (split so that they run in bounded memory, in
+    the build's local processes: see ``newsfacts.integrity``)."""
     stats = {}
     for schema in all_schemas():
         sink = sinks[schema.name]
@@ -238,7 +242,7 @@ def _write(sinks, results, staging: Path, report: BuildReport, version: str, com
         package.package_descriptor(stats, _package_sources(results), version, command), staging
     )
     step = time.perf_counter()
-    errors = package.validate_package(staging)
+    errors = integrity.check_package(staging, runner.jobs if runner.name == "local" else 1)
     report.timings["validate (frictionless)"] += time.perf_counter() - step
     if errors:
         raise BuildError(f"the package fails frictionless validation: {errors[0]}")

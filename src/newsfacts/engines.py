@@ -106,21 +106,27 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def process_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that end with the build.
+
+    spawn: workers start from a clean process, not a fork of one that may hold
+    threads (pyarrow, rich), and are children of the build itself, so that
+    they can be made to end with it.
+    """
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 def _run_local(work: list[list[SourceFile]], run: Callable, jobs: int) -> Iterator:
     if jobs == 1 or len(work) == 1:
         for chunk in work:
             yield chunk, run(chunk)
         return
-    # spawn: workers start from a clean process, not a fork of one that may hold
-    # threads (pyarrow, rich), and are children of the build itself, so that
-    # they can be made to end with it. Each loads the model once.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
+    with process_pool(jobs) as pool:  # each worker loads the model once
         futures = {pool.submit(run, chunk): chunk for chunk in work}
         for future in as_completed(futures):
             yield futures[future], future.result()

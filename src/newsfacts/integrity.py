@@ -1,0 +1,162 @@
+"""Validating a freshly written package in bounded memory, on every core.
+
+``package.validate_package`` runs frictionless over the whole package, which
+is what a user runs and what a release checks. Inside a build it has two costs
+that grow with the data: frictionless keeps every primary key it has read in a
+Python dict, and for each foreign key it first reads the whole referenced
+table (article bodies included) into a Python set. At 100,000 articles that
+state is most of the build's peak memory, and it cannot run in parallel
+(frictionless refuses ``parallel=True`` when a schema has foreign keys).
+
+So a build splits the same checks in two:
+
+- **frictionless**, resource by resource, with ``primaryKey`` and
+  ``foreignKeys`` left out of the schema it is given: every row's types,
+  formats and constraints, the header, the file's hash and size. No state per
+  row, and the resources run in ``jobs`` processes at once.
+- **keys, with Arrow**: every foreign key resolves, by a vectorised anti-join
+  of the referencing columns, one row group at a time, against the distinct
+  referenced keys. Memory is those keys as Arrow strings (about 20 bytes per
+  key), not a Python object per row. Primary keys are unique by construction:
+  the sorted merge in ``tables`` refuses a repeated one.
+
+Together they check what ``frictionless validate`` checks; a test compares the
+two on valid and broken packages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsfacts.schemas import TableSchema, all_schemas
+
+MAX_REPORTED = 20  # errors listed per check, as frictionless lists per task
+
+
+def check_package(out: Path, jobs: int = 1) -> list[str]:
+    """Every check of ``frictionless validate`` on the package in ``out``; the
+    errors, empty when the package is valid."""
+    out = Path(out)
+    descriptor_path = out / "datapackage.json"
+    if not descriptor_path.exists():
+        return [f"no datapackage.json in {out}"]
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    errors = _check_metadata(descriptor_path)
+    if errors:
+        return errors
+    errors += validate_rows(out, descriptor, jobs)
+    errors += check_keys(out / "data", all_schemas())
+    return errors
+
+
+def _check_metadata(descriptor_path: Path) -> list[str]:
+    """The descriptor itself against the Data Package profile (keys included)."""
+    from frictionless import FrictionlessException, Package
+
+    try:
+        Package(str(descriptor_path)).to_descriptor(validate=True)
+    except FrictionlessException as error:
+        return [f"datapackage.json: {e.message}" for e in error.to_errors()[:MAX_REPORTED]]
+    return []
+
+
+def validate_rows(out: Path, descriptor: dict, jobs: int = 1) -> list[str]:
+    """Frictionless row validation of each resource, keys left out, in ``jobs``
+    processes (largest files first, so that the longest one starts first)."""
+    resources = sorted(
+        descriptor["resources"],
+        key=lambda r: (-(out / r["path"]).stat().st_size, r["name"]),
+    )
+    bare = [_without_keys(r) for r in resources]
+    if jobs <= 1 or len(bare) <= 1:
+        outcomes = [_validate_resource(str(out), r) for r in bare]
+    else:
+        from newsfacts.engines import process_pool
+
+        with process_pool(min(jobs, len(bare))) as pool:
+            outcomes = list(pool.map(_validate_resource, [str(out)] * len(bare), bare))
+    by_name = {r["name"]: errors for r, errors in zip(resources, outcomes, strict=True)}
+    return [e for r in descriptor["resources"] for e in by_name[r["name"]]]
+
+
+def _without_keys(resource: dict) -> dict:
+    """The resource with no check that keeps state per row: no primary or
+    foreign keys, and no ``unique`` constraint on a one-field primary key (the
+    same guarantee as the key itself, which the sorted merge enforces)."""
+    schema = {k: v for k, v in resource["schema"].items() if k not in ("primaryKey", "foreignKeys")}
+    key = resource["schema"].get("primaryKey", [])
+    schema["fields"] = [_without_unique(f) if [f["name"]] == key else f for f in schema["fields"]]
+    return {**resource, "schema": schema}
+
+
+def _without_unique(field: dict) -> dict:
+    constraints = {k: v for k, v in field.get("constraints", {}).items() if k != "unique"}
+    return {**field, "constraints": constraints}
+
+
+def _validate_resource(basepath: str, resource: dict) -> list[str]:
+    """Errors of one resource (a worker's task: plain data in, strings out)."""
+    from frictionless import Resource
+
+    report = Resource(resource, basepath=basepath).validate()
+    if report.valid:
+        return []
+    errors = [f"{resource['name']}: {e.message}" for task in report.tasks for e in task.errors]
+    errors += [f"{resource['name']}: {e.message}" for e in report.errors]
+    return errors[:MAX_REPORTED] or [f"{resource['name']}: not valid"]
+
+
+def check_keys(data_dir: Path, schemas: list[TableSchema]) -> list[str]:
+    """Every foreign key resolves, over the Parquet files.
+
+    Primary keys are not checked here: ``tables.TableSink`` writes every table
+    through a merge sorted on its primary key and refuses a key equal to the
+    one before it, so a written table cannot repeat one.
+    """
+    errors: list[str] = []
+    for schema in schemas:
+        for foreign in schema.descriptor.get("foreignKeys", []):
+            errors += _check_foreign_key(data_dir, schema, foreign)
+    return errors
+
+
+def _check_foreign_key(data_dir: Path, schema: TableSchema, foreign: dict) -> list[str]:
+    fields = list(foreign["fields"])
+    target = foreign["reference"]["resource"] or schema.name
+    target_fields = list(foreign["reference"]["fields"])
+    referenced = (
+        pq.read_table(data_dir / f"{target}.parquet", columns=target_fields)
+        .group_by(target_fields)
+        .aggregate([])
+    )
+    missing = 0
+    examples: list[dict] = []
+    source = pq.ParquetFile(data_dir / f"{schema.name}.parquet")
+    for group in range(source.num_row_groups):
+        table = source.read_row_group(group, columns=fields)
+        # A row whose key cells are all empty refers to nothing (frictionless' rule).
+        table = table.filter(_any_present(table, fields))
+        unresolved = table.join(
+            referenced, keys=fields, right_keys=target_fields, join_type="left anti"
+        )
+        missing += unresolved.num_rows
+        examples += unresolved.slice(0, MAX_REPORTED).to_pylist()
+    if not missing:
+        return []
+    first = min(examples, key=lambda row: [str(row[f]) for f in fields])
+    return [
+        f"{schema.name}: {missing} row(s) whose {fields} are not in {target}.{target_fields}, "
+        f"e.g. {first}"
+    ]
+
+
+def _any_present(table: pyarrow.Table, fields: list[str]) -> pyarrow.Array:
+    present = pc.is_valid(table.column(fields[0]))
+    for name in fields[1:]:
+        present = pc.or_(present, pc.is_valid(table.column(name)))
+    return present
