@@ -49,14 +49,24 @@ VIEWS = {
     """,
 }
 
-COOCCURRENCE_SQL = """
+# The (article, entity) pairs go into an indexed temporary table first: as a
+# CTE SQLite builds them twice, and joins them through an automatic index.
+COOCCURRENCE_SQL = (
+    """
+    create temp table entity_pairs as select distinct article_id, entity_id from mentions
+    """,
+    "create index temp.entity_pairs_article on entity_pairs(article_id, entity_id)",
+    """
     create table entity_cooccurrence as
-    with pairs as (select distinct article_id, entity_id from mentions)
     select a.entity_id as entity_a, b.entity_id as entity_b, count(*) as articles
-    from pairs a join pairs b on a.article_id = b.article_id and a.entity_id < b.entity_id
+    from temp.entity_pairs a
+    join temp.entity_pairs b on a.article_id = b.article_id and a.entity_id < b.entity_id
     group by a.entity_id, b.entity_id
     having count(*) >= :min_articles
-"""
+    order by a.entity_id, b.entity_id
+    """,
+    "drop table temp.entity_pairs",
+)
 
 
 def database_path(package_dir: Path) -> Path:
@@ -144,7 +154,9 @@ def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> P
             _load_table(db, schema, data_dir)
         for schema in all_schemas():
             _index_and_search(db, schema)
-        db.conn.execute(COOCCURRENCE_SQL, {"min_articles": cooccurrence_min_articles})
+        for sql in COOCCURRENCE_SQL:
+            params = {"min_articles": cooccurrence_min_articles} if ":min_articles" in sql else {}
+            db.conn.execute(sql, params)
         db.conn.execute("create index entity_cooccurrence_b on entity_cooccurrence(entity_b)")
         db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
         for name, sql in VIEWS.items():
