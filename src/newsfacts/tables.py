@@ -60,6 +60,10 @@ def sort_key(schema: TableSchema):
     return lambda row: tuple([_sort_value(row.get(n)) for n in names])
 
 
+def _first(pair: tuple):
+    return pair[0]
+
+
 def _sort_value(value) -> tuple:
     return (value is not None, "" if value is None else str(value))
 
@@ -78,6 +82,10 @@ def _csv_text(value) -> str:
     return str(value)
 
 
+def _csv_integer(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _csv_array(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False)
 
@@ -87,7 +95,9 @@ def _csv_string(value) -> str:
 
 
 # How a value of each Table Schema type is written into a CSV cell.
-_CSV_TEXT = collections.defaultdict(lambda: _csv_text, {"array": _csv_array, "string": _csv_string})
+_CSV_TEXT = collections.defaultdict(
+    lambda: _csv_text, {"array": _csv_array, "string": _csv_string, "integer": _csv_integer}
+)
 
 
 def _text_size(row: dict, names: tuple) -> int:
@@ -136,11 +146,15 @@ class TableSink:
         for row in rows:
             self.add(row)
 
-    def _checked_buffer(self) -> list[dict]:
+    def _checked_buffer(self) -> list[tuple]:
+        """The buffered rows, sorted and validated, as (key, row) pairs: each
+        key is computed once, for the sort, the merge and the duplicate check."""
         from newsfacts.package import validate_rows
 
         step = time.perf_counter()
-        rows = sorted(self.buffer, key=self.key)
+        key = self.key
+        keyed = sorted([(key(row), row) for row in self.buffer], key=_first)
+        rows = [row for _, row in keyed]
         self.buffer, self.buffer_bytes = [], 0
         self.timings["sort"] += time.perf_counter() - step
         if self.validate:
@@ -153,10 +167,10 @@ class TableSink:
                     f"first: {bad[0][1]}"
                 )
         self.rows += len(rows)
-        return rows
+        return keyed
 
     def _spill(self) -> None:
-        rows = self._checked_buffer()
+        rows = [row for _, row in self._checked_buffer()]
         step = time.perf_counter()
         self.runs.append(self._write_run(rows))
         self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
@@ -177,19 +191,23 @@ class TableSink:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=_READ_BATCH):
             yield from batch.to_pylist()
 
+    def _keyed_run(self, path: Path) -> Iterator[tuple]:
+        key = self.key
+        return ((key(row), row) for row in self._run_rows(path))
+
     def _merged(self) -> Iterator[dict]:
         last = self._checked_buffer()
         while len(self.runs) > MAX_MERGE:  # merge in passes: bounded open files and memory
             first, self.runs = self.runs[:MAX_MERGE], self.runs[MAX_MERGE:]
-            streams = [self._run_rows(path) for path in first]
-            self.runs.append(self._write_run(heapq.merge(*streams, key=self.key)))
+            streams = [self._keyed_run(path) for path in first]
+            merged = (row for _, row in heapq.merge(*streams, key=_first))
+            self.runs.append(self._write_run(merged))
             for path in first:
                 path.unlink()
-        streams = [self._run_rows(path) for path in self.runs] + [iter(last)]
-        merged = heapq.merge(*streams, key=self.key) if len(streams) > 1 else streams[0]
+        streams = [self._keyed_run(path) for path in self.runs] + [iter(last)]
+        merged = heapq.merge(*streams, key=_first) if len(streams) > 1 else streams[0]
         previous = None
-        for row in merged:
-            current = self.key(row)
+        for current, row in merged:
             if self.schema.primary_key and current == previous:
                 raise BuildError(f"table {self.schema.name}: duplicate primary key {current}")
             previous = current
