@@ -177,3 +177,40 @@ def test_acronym_mentions_get_their_own_sentence():
         for m in cluster.mentions:
             assert body[m.sentence_start : m.sentence_end].find(m.text) >= 0
             assert m.sentence_end > m.sentence_start
+
+
+def _texts_clusters(*texts):
+    bodies = list(texts)
+    return [resolve(body, recognised) for body, recognised in zip(bodies, recognise(bodies))]
+
+
+def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
+    from newsfacts.entities import Decisions, EntityStats
+
+    stats = EntityStats()
+    # Full names in some articles, the bare surname (model: often ORG) in others.
+    stats.surnames["trump"] += 6
+    stats.types["trump", "ORG"] += 4
+    stats.types["trump", "PERSON"] += 1
+    # A company name that a few full names also end with stays an ORG.
+    stats.surnames["ford"] += 2
+    stats.types["ford", "ORG"] += 9
+    decisions = Decisions.from_stats(stats)
+    assert decisions.type_of("ORG", "trump", "Trump", None) == "PERSON"
+    assert decisions.type_of("ORG", "ford", "Ford", None) == "ORG"
+    # A linked place keeps its type whatever the names say.
+    stats.surnames["washington"] += 50
+    stats.types["washington", "GPE"] += 3
+    assert Decisions.from_stats(stats).type_of("GPE", "washington", "Washington", 4140963) == "GPE"
+
+
+def test_surnames_are_counted_from_full_person_names():
+    from newsfacts.entities import EntityStats
+
+    stats = EntityStats()
+    for clusters in _texts_clusters(
+        "Donald Trump spoke on Monday. Trump said the talks went well.",
+        "The Trump administration said on Tuesday it would appeal.",
+    ):
+        stats.add(clusters)
+    assert stats.surnames["trump"] >= 2  # both mentions of the first article's person

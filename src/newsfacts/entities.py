@@ -71,6 +71,7 @@ class EntityStats:
 
     ``types``: (name key, type) → mentions, for clusters not linked to a place.
     ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names.
+    ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
     ``acronyms``: (acronym key, type, name key, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
@@ -78,6 +79,7 @@ class EntityStats:
     types: Counter = field(default_factory=Counter)
     openers: Counter = field(default_factory=Counter)
     acronyms: Counter = field(default_factory=Counter)
+    surnames: Counter = field(default_factory=Counter)
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
@@ -86,6 +88,7 @@ class EntityStats:
             words = cluster.key.split()
             if cluster.type == "PERSON" and 2 <= len(words) <= 3:
                 self.openers[words[0], cluster.key] += 1
+                self.surnames[words[-1]] += len(cluster.mentions)
             geo = cluster.place.geonames_id if cluster.place else None
             for alias in cluster.aliases:
                 if alias.isupper() and 2 <= len(alias) <= 8:
@@ -112,6 +115,18 @@ class Decisions:
             key
             for key, kinds in votes.items()
             if len(kinds) > 1 and kinds["PERSON"] >= _PERSON_MAJORITY * sum(kinds.values())
+        }
+        # A bare surname stands alone where the full name is not in the article,
+        # and there the model often reads it as an ORG ("the Trump
+        # administration"). Full names ending with it are evidence too: the
+        # bare word is a person when its PERSON mentions and those full names
+        # outnumber its mentions of other types (places are linked to the
+        # gazetteer and keep their type).
+        people |= {
+            key
+            for key, kinds in votes.items()
+            if " " not in key
+            and kinds["PERSON"] + stats.surnames[key] > sum(kinds.values()) - kinds["PERSON"]
         }
         # Words that open two or more different PERSON names.
         openers: dict[str, set[str]] = defaultdict(set)
