@@ -181,7 +181,10 @@ def test_acronym_mentions_get_their_own_sentence():
 
 def _texts_clusters(*texts):
     bodies = list(texts)
-    return [resolve(body, recognised) for body, recognised in zip(bodies, recognise(bodies))]
+    return [
+        resolve(body, recognised)
+        for body, recognised in zip(bodies, recognise(bodies), strict=True)
+    ]
 
 
 def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
@@ -195,9 +198,15 @@ def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
     # A company name that a few full names also end with stays an ORG.
     stats.surnames["ford"] += 2
     stats.types["ford", "ORG"] += 9
+    # An acronym is not the end of a name ("UN", "Kim Jong Un").
+    stats.surnames["un"] += 10
+    stats.types["un", "ORG"] += 5
+    stats.types["un", "PERSON"] += 1
+    stats.acronym_names["un"] += 1
     decisions = Decisions.from_stats(stats)
     assert decisions.type_of("ORG", "trump", "Trump", None) == "PERSON"
     assert decisions.type_of("ORG", "ford", "Ford", None) == "ORG"
+    assert decisions.type_of("ORG", "un", "UN", None) == "ORG"
     # A linked place keeps its type whatever the names say.
     stats.surnames["washington"] += 50
     stats.types["washington", "GPE"] += 3

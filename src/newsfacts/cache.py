@@ -161,15 +161,30 @@ class Cache:
         self.misses += 1
         return None
 
-    def load(self, key: str) -> list[ArticleResult] | None:
+    def load(self, key: str, entities: bool = True) -> list[ArticleResult] | None:
+        """The file's articles; without ``entities``, their rows and name counts
+        only (the reduce's first pass), which is a fraction of the unpickling."""
         articles = _read_entry(self._path(key, "articles"))
-        return articles if isinstance(articles, list) else None
+        if not isinstance(articles, list):
+            return None
+        if not entities:
+            return articles
+        found = _read_entry(self._path(key, "entities"))
+        if not isinstance(found, list) or len(found) != len(articles):
+            return None
+        for article, (clusters, finds) in zip(articles, found, strict=True):
+            article.clusters, article.finds = clusters, finds
+        return articles
 
     def put(self, key: str, result: FileResult) -> None:
-        """Store ``result`` and drop its articles from memory. The articles are
-        written first: an entry whose head exists is whole."""
+        """Store ``result`` and drop its articles from memory: the clusters and
+        facts in one file, the rows and name counts in another, then the head
+        (an entry whose head exists is whole)."""
         result.indexed()
-        _write_atomically(self._path(key, "articles"), result.articles)
+        found = [(a.clusters, a.finds) for a in result.articles]
+        _write_atomically(self._path(key, "entities"), found)
+        light = [ArticleResult(a.row, stats=a.stats) for a in result.articles]
+        _write_atomically(self._path(key, "articles"), light)
         result.articles = []
         result.spill_key = key
         _write_atomically(self._path(key, "head"), result)

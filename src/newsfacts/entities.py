@@ -72,6 +72,7 @@ class EntityStats:
     ``types``: (name key, type) → mentions, for clusters not linked to a place.
     ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names.
     ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
+    ``acronym_names``: name key → clusters whose name is written in capitals.
     ``acronyms``: (acronym key, type, name key, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
@@ -80,11 +81,29 @@ class EntityStats:
     openers: Counter = field(default_factory=Counter)
     acronyms: Counter = field(default_factory=Counter)
     surnames: Counter = field(default_factory=Counter)
+    acronym_names: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, clusters: list[Cluster]) -> EntityStats:
+        """One article's counts (made in the map stage, so that the reduce's
+        first pass needs the articles' counts, not their clusters)."""
+        stats = cls()
+        stats.add(clusters)
+        return stats
+
+    def merge(self, other: EntityStats) -> None:
+        self.types.update(other.types)
+        self.openers.update(other.openers)
+        self.acronyms.update(other.acronyms)
+        self.surnames.update(other.surnames)
+        self.acronym_names.update(other.acronym_names)
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
             if cluster.place is None:
                 self.types[cluster.key, cluster.type] += len(cluster.mentions)
+            if cluster.name.isupper():
+                self.acronym_names[cluster.key] += 1
             words = cluster.key.split()
             if cluster.type == "PERSON" and 2 <= len(words) <= 3:
                 self.openers[words[0], cluster.key] += 1
@@ -119,13 +138,16 @@ class Decisions:
         # A bare surname stands alone where the full name is not in the article,
         # and there the model often reads it as an ORG ("the Trump
         # administration"). Full names ending with it are evidence too: the
-        # bare word is a person when its PERSON mentions and those full names
-        # outnumber its mentions of other types (places are linked to the
-        # gazetteer and keep their type).
+        # bare word is a person when the model calls it one at least sometimes,
+        # and its PERSON mentions and those full names outnumber its mentions
+        # of other types. Not for acronyms ("UN" is not the end of "Kim Jong
+        # Un"); places are linked to the gazetteer and keep their type.
         people |= {
             key
             for key, kinds in votes.items()
             if " " not in key
+            and key not in stats.acronym_names
+            and kinds["PERSON"]
             and kinds["PERSON"] + stats.surnames[key] > sum(kinds.values()) - kinds["PERSON"]
         }
         # Words that open two or more different PERSON names.

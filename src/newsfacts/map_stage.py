@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsfacts.entities import EntityStats
 from newsfacts.extract.article import to_article_row
 from newsfacts.extract.resolution import Cluster
 from newsfacts.facts import FactFinds
@@ -42,11 +43,12 @@ class Options:
 @dataclass
 class ArticleResult:
     """One extracted article row with, when entities run, the entity clusters
-    resolved within it and the facts its text states."""
+    resolved within it, the facts its text states and its name counts."""
 
     row: dict
     clusters: list[Cluster] | None = None
     finds: FactFinds | None = None
+    stats: EntityStats | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         found = known.get(key) if known else None
         if found is not None:
             article.clusters, article.finds = found
+            article.stats = EntityStats.of(article.clusters)
         else:
             todo.append((article, key))
         spent["cache"] += time.perf_counter() - started
@@ -169,6 +172,7 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         # The raw NER output is not kept: the clusters hold every mention the
         # tables need, and the facts are found while the sentences are at hand.
         article.finds = find_facts(article.row, article.clusters, recognised.sentences)
+        article.stats = EntityStats.of(article.clusters)
         finished = time.perf_counter()
         if known:
             known.put(key, (article.clusters, article.finds))

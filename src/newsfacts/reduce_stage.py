@@ -99,11 +99,11 @@ class Reducer:
         self.duplicate_counts = Counter(row["article_id"] for _, row in self.folded.duplicates)
         self.valid: set[Place] = set()
 
-    def _load(self, result: FileResult) -> list[ArticleResult]:
+    def _load(self, result: FileResult, entities: bool) -> list[ArticleResult]:
         if result.spill_key is None:
             return result.articles
         step = time.perf_counter()
-        articles = self.spill.load(result.spill_key)
+        articles = self.spill.load(result.spill_key, entities)
         self.timings["load spilled results"] += time.perf_counter() - step
         if articles is None or len(articles) != len(result.index):
             # The entry was damaged or removed since the map stage: redo the file.
@@ -115,11 +115,14 @@ class Reducer:
             articles = again.articles
         return articles
 
-    def _articles(self, wanted: set[Place]) -> Iterator[tuple[Place, ArticleResult]]:
-        """The articles at ``wanted`` places with their NER results, in input order."""
+    def _articles(
+        self, wanted: set[Place], entities: bool
+    ) -> Iterator[tuple[Place, ArticleResult]]:
+        """The articles at ``wanted`` places, in input order; with ``entities``,
+        with their clusters and facts, else with their name counts only."""
         files = sorted({i for i, _ in wanted})
         for i in files:
-            for position, article in enumerate(self._load(self.results[i])):
+            for position, article in enumerate(self._load(self.results[i], entities)):
                 if (i, position) in wanted:
                     yield (i, position), article
 
@@ -127,7 +130,7 @@ class Reducer:
         """Pass 1: validate and write the kept articles; count the corpus's names."""
         stats = EntityStats()
         batch: list[tuple[Place, ArticleResult]] = []
-        for item in self._articles(self.folded.kept):
+        for item in self._articles(self.folded.kept, entities=False):
             batch.append(item)
             if len(batch) >= VALIDATION_BATCH:
                 self._validate(batch, stats, entities)
@@ -158,12 +161,12 @@ class Reducer:
             self.valid.add(place)
             self.sinks["articles"].add(row)
             if entities:
-                stats.add(article.clusters)
+                stats.merge(article.stats)
 
     def write_entities_and_facts(self, stats: EntityStats) -> None:
         """Pass 2: entity ids, mentions and facts, article by article."""
         table = EntityTable(Decisions.from_stats(stats))
-        for _, article in self._articles(self.valid):
+        for _, article in self._articles(self.valid, entities=True):
             step = time.perf_counter()
             mentions, cluster_ids = table.add(article.row["article_id"], article.clusters)
             middle = time.perf_counter()
