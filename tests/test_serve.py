@@ -44,11 +44,11 @@ def package(tmp_path_factory):
     return out
 
 
-def _start_server(package: Path):
+def _start_server(package: Path, **options):
     """A real Datasette on a free port over the package; yields its base URL."""
     port = _free_port()
     process = subprocess.Popen(
-        datasette_command(package, "127.0.0.1", port),
+        datasette_command(package, "127.0.0.1", port, **options),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -79,6 +79,18 @@ def _json(url: str, **params):
     response = httpx.get(url, params=params, timeout=30)
     assert response.status_code == 200, (url, response.text[:500])
     return response.json()
+
+
+def test_sql_runs_on_the_server_thread_unless_a_pool_is_asked_for(server, package):
+    assert _json(f"{server}/-/settings.json")["num_sql_threads"] == 0
+    pooled = _start_server(package, sql_threads=3)
+    base = next(pooled)
+    try:
+        assert _json(f"{base}/-/settings.json")["num_sql_threads"] == 3
+        found = _json(f"{base}/newsfacts/articles.json", _search="the", _size=1)
+        assert found["filtered_table_rows_count"] > 0
+    finally:
+        pooled.close()
 
 
 def test_table_row_counts_equal_parquet_row_counts(server, package):

@@ -209,7 +209,15 @@ def publish_command(path: Path) -> None:
 @click.argument("path", default="datapackage", type=click.Path(path_type=Path))
 @click.option("--host", "-h", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", "-p", default=8001, show_default=True, help="Port to listen on.")
-def serve_command(path: Path, host: str, port: int) -> None:
+@click.option(
+    "--sql-threads",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Threads that run SQL; 0 runs it on the server's own thread (fastest for "
+    "one user). Use 3 or more for a server many people share.",
+)
+def serve_command(path: Path, host: str, port: int, sql_threads: int) -> None:
     """Browse and query the data package in PATH with Datasette (read-only).
 
     The SQLite database is built first when it is missing or older than the package.
@@ -220,7 +228,7 @@ def serve_command(path: Path, host: str, port: int) -> None:
         click.echo(f"Error: no datapackage.json in {path}: run `newsfacts build` first", err=True)
         sys.exit(1)
     click.echo(f"Serving {path} on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    sys.exit(serve(path, host, port))
+    sys.exit(serve(path, host, port, sql_threads))
 
 
 @cli.command("release")

@@ -30,6 +30,13 @@ SETTINGS = {
     "default_facet_size": "20",
 }
 
+# Threads Datasette runs SQL on. None: on the event loop's own thread, which
+# for one user answers about 40% faster (no hand-off to a pool, no GIL
+# contention with it; benchmarks/serve.py) and still stops a query at
+# sql_time_limit_ms. A server shared by many users wants a pool (Datasette's
+# default is 3), so that one slow query does not hold up the others.
+DEFAULT_SQL_THREADS = 0
+
 CANNED_QUERIES = {
     "top_entities": {
         "title": "Top entities in a date range",
@@ -125,7 +132,9 @@ def site_dir() -> Path:
     return Path(str(resources.files("newsfacts") / "site"))
 
 
-def datasette_command(package_dir: Path, host: str, port: int) -> list[str]:
+def datasette_command(
+    package_dir: Path, host: str, port: int, sql_threads: int = DEFAULT_SQL_THREADS
+) -> list[str]:
     """The ``datasette serve`` command line for a package (database built if stale)."""
     package_dir = Path(package_dir)
     if is_stale(package_dir):
@@ -154,11 +163,15 @@ def datasette_command(package_dir: Path, host: str, port: int) -> list[str]:
     ]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]
+    command += ["--setting", "num_sql_threads", str(sql_threads)]
     return command
 
 
 def serve(
-    package_dir: str | Path = "datapackage", host: str = "127.0.0.1", port: int = 8001
+    package_dir: str | Path = "datapackage",
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    sql_threads: int = DEFAULT_SQL_THREADS,
 ) -> int:
     """Run Datasette in the foreground on the package's database; its exit code."""
-    return subprocess.call(datasette_command(Path(package_dir), host, port))
+    return subprocess.call(datasette_command(Path(package_dir), host, port, sql_threads))
