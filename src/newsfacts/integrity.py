@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.schemas import TableSchema, all_schemas
+from newsfacts.tables import row_groups
 
 MAX_REPORTED = 20  # errors listed per check, as frictionless lists per task
 
@@ -242,9 +243,7 @@ def _check_foreign_key(data_dir: Path, schema: TableSchema, foreign: dict) -> li
     )
     missing = 0
     examples: list[dict] = []
-    source = pq.ParquetFile(data_dir / f"{schema.name}.parquet")
-    for group in range(source.num_row_groups):
-        table = source.read_row_group(group, columns=fields)
+    for table in row_groups(data_dir / f"{schema.name}.parquet", columns=fields):
         # A row whose key cells are all empty refers to nothing (frictionless' rule).
         table = table.filter(_any_present(table, fields))
         unresolved = table.join(

@@ -13,11 +13,11 @@ import json
 import os
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import sqlite_utils
 
 from newsfacts.records import BuildError
 from newsfacts.schemas import TableSchema, all_schemas
+from newsfacts.tables import row_groups
 
 DATABASE_NAME = "newsfacts"
 _SQL_TYPES = {
@@ -110,10 +110,10 @@ def _load_table(db: sqlite_utils.Database, schema: TableSchema, data_dir: Path) 
     names = ", ".join(f"[{f['name']}]" for f in schema.fields)
     marks = ", ".join("?" for _ in schema.fields)
     insert = f"insert into [{schema.name}] ({names}) values ({marks})"
-    parquet = pq.ParquetFile(data_dir / f"{schema.name}.parquet")
-    for batch in parquet.iter_batches(batch_size=_BATCH):
-        columns = [_sql_column(f, batch.column(f["name"])) for f in schema.fields]
-        db.conn.executemany(insert, zip(*columns, strict=True))
+    for group in row_groups(data_dir / f"{schema.name}.parquet"):
+        for batch in group.to_batches(max_chunksize=_BATCH):
+            columns = [_sql_column(f, batch.column(f["name"])) for f in schema.fields]
+            db.conn.executemany(insert, zip(*columns, strict=True))
 
 
 def _sql_column(field: dict, column) -> list:
