@@ -273,6 +273,8 @@ def main() -> int:
 
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)
+    # A full build from nothing: no cache, and no earlier package to compare with.
+    shutil.rmtree(work / "out-1", ignore_errors=True)
     log("build with 1 job, fresh cache, then the bare spaCy baseline")
     one = run_child(inputs, work / "out-1", cache, 1, baseline=not args.no_baseline)
     stage_table(one, title + " — 1 job")

@@ -166,3 +166,15 @@ def test_an_old_file_with_another_header_saves_nothing(tmp_path):
     old.write_text("key,text\na,one\n", encoding="utf-8")
     new.write_text("id,text\na,one\n", encoding="utf-8")
     assert integrity._write_new_rows(new, str(old), [0], tmp_path / "out.csv") == 1
+
+
+def test_a_much_larger_previous_file_is_not_read_through(sample_build, copy, tmp_path):
+    previous = tmp_path / "previous"
+    shutil.copytree(sample_build[0], previous)
+    grown = previous / "data" / "entities.csv"
+    lines = grown.read_text(encoding="utf-8").split("\n")
+    grown.write_text("\n".join(lines + lines[1:] * 10), encoding="utf-8")
+    _rewrite_csv(previous, "entities", lambda old: old)  # the hash matches again
+    _bad_mention_count(copy)
+    errors = integrity.check_package(copy, previous=previous)
+    assert errors and not any("previous package" in e for e in errors)
