@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, recognise
 from newsfacts.extract.resolution import (
@@ -92,11 +92,8 @@ class EntityStats:
         return stats
 
     def merge(self, other: EntityStats) -> None:
-        self.types.update(other.types)
-        self.openers.update(other.openers)
-        self.acronyms.update(other.acronyms)
-        self.surnames.update(other.surnames)
-        self.acronym_names.update(other.acronym_names)
+        for counts in fields(self):
+            getattr(self, counts.name).update(getattr(other, counts.name))
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:

@@ -98,14 +98,14 @@ def validate_rows(
 
 
 def _validated_resources(previous: Path | None) -> dict[str, tuple[str, dict]]:
-    """name -> (CSV path, bare resource) of each resource of a previous
-    newsfacts package whose CSV still has the hash its descriptor records.
+    """name -> (CSV path, bare resource, its recorded hash included) of each
+    resource of a previous newsfacts package.
 
     Only packages a newsfacts build wrote count (a build swaps a package into
-    place only once it is valid); a file changed since fails its hash.
+    place only once it is valid). Whether a file is still the one its package
+    recorded is checked by the worker, and only for a file worth comparing
+    with (``_comparable_key``).
     """
-    from newsfacts.package import file_sha256
-
     path = None if previous is None else Path(previous) / "datapackage.json"
     if path is None or not path.exists():
         return {}
@@ -118,7 +118,7 @@ def _validated_resources(previous: Path | None) -> dict[str, tuple[str, dict]]:
     found = {}
     for resource in descriptor.get("resources", []):
         csv_path = Path(previous) / resource.get("path", "")
-        if csv_path.is_file() and resource.get("hash") == f"sha256:{file_sha256(csv_path)}":
+        if csv_path.is_file():
             found[resource["name"]] = (str(csv_path), _without_keys(resource))
     return found
 
@@ -144,24 +144,24 @@ def _validate_resource(basepath: str, resource: dict, validated=None) -> list[st
     from frictionless import Resource
 
     name = resource["name"]
-    where = ""
-    if _worth_comparing(Path(basepath) / resource["path"], validated, resource):
+    new_csv = Path(basepath) / resource["path"]
+    key = _comparable_key(new_csv, validated, resource)
+    new_rows = None
+    if key is not None:
         new_rows = Path(basepath) / f".{name}.new-rows.csv"
-        key = _key_columns(resource)
-        if key is not None:
-            _write_new_rows(Path(basepath) / resource["path"], validated[0], key, new_rows)
-            # The file's hash and size: written into the descriptor from this very
-            # file by the build; what is left to check is its rows.
-            resource = {k: v for k, v in resource.items() if k not in ("hash", "bytes")}
-            resource["path"] = new_rows.name
-            where = " (in rows not in the previous package)"
+        _write_new_rows(new_csv, validated[0], key, new_rows)
+        # The file's hash and size: written into the descriptor from this very
+        # file by the build; what is left to check is its rows.
+        resource = {k: v for k, v in resource.items() if k not in ("hash", "bytes")}
+        resource["path"] = new_rows.name
     try:
         report = Resource(resource, basepath=basepath).validate()
     finally:
-        if where:
-            (Path(basepath) / resource["path"]).unlink(missing_ok=True)
+        if new_rows is not None:
+            new_rows.unlink(missing_ok=True)
     if report.valid:
         return []
+    where = " (in rows not in the previous package)" if new_rows is not None else ""
     errors = [f"{name}: {e.message}{where}" for task in report.tasks for e in task.errors]
     errors += [f"{name}: {e.message}{where}" for e in report.errors]
     return errors[:MAX_REPORTED] or [f"{name}: not valid"]
@@ -173,12 +173,23 @@ def _validate_resource(basepath: str, resource: dict, validated=None) -> list[st
 _MAX_OLD_TO_NEW = 4
 
 
-def _worth_comparing(new_csv: Path, validated, resource: dict) -> bool:
+def _comparable_key(new_csv: Path, validated, resource: dict) -> list[int] | None:
+    """Positions of the primary key's columns, to walk the new CSV and its
+    previous, valid version in step on; None when that cannot be done or is
+    not worth it: no previous version, another schema or dialect, no key, an
+    old file several times larger, or an old file that is no longer the one its
+    package recorded (checked last: hashing reads the whole file)."""
     if not validated or not resource["schema"].get("fields"):
-        return False
-    if not _same_checks(validated[1], resource):
-        return False
-    return Path(validated[0]).stat().st_size <= _MAX_OLD_TO_NEW * max(new_csv.stat().st_size, 1)
+        return None
+    old_csv, old = Path(validated[0]), validated[1]
+    key = _key_columns(resource)
+    if key is None or not _same_checks(old, resource):
+        return None
+    if old_csv.stat().st_size > _MAX_OLD_TO_NEW * max(new_csv.stat().st_size, 1):
+        return None
+    from newsfacts.package import file_sha256  # package loads pandas: only when hashing
+
+    return key if old.get("hash") == f"sha256:{file_sha256(old_csv)}" else None
 
 
 def _same_checks(old: dict, new: dict) -> bool:

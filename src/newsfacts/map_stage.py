@@ -158,7 +158,6 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         found = known.get(key) if known else None
         if found is not None:
             article.clusters, article.finds = found
-            article.stats = EntityStats.of(article.clusters)
         else:
             todo.append((article, key))
         spent["cache"] += time.perf_counter() - started
@@ -172,7 +171,6 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         # The raw NER output is not kept: the clusters hold every mention the
         # tables need, and the facts are found while the sentences are at hand.
         article.finds = find_facts(article.row, article.clusters, recognised.sentences)
-        article.stats = EntityStats.of(article.clusters)
         finished = time.perf_counter()
         if known:
             known.put(key, (article.clusters, article.finds))
@@ -180,6 +178,8 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         spent["resolve"] += resolved_at - recognised_at
         spent["facts (find)"] += finished - resolved_at
         spent["cache"] += time.perf_counter() - finished
+    for article in articles:
+        article.stats = EntityStats.of(article.clusters)
     for result in results:
         share = len(result.articles) / len(articles)
         for stage, seconds in spent.items():

@@ -155,8 +155,7 @@ def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> P
         for schema in all_schemas():
             _index_and_search(db, schema)
         for sql in COOCCURRENCE_SQL:
-            params = {"min_articles": cooccurrence_min_articles} if ":min_articles" in sql else {}
-            db.conn.execute(sql, params)
+            db.conn.execute(sql, {"min_articles": cooccurrence_min_articles})
         db.conn.execute("create index entity_cooccurrence_b on entity_cooccurrence(entity_b)")
         db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
         for name, sql in VIEWS.items():

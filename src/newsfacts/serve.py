@@ -30,7 +30,7 @@ SETTINGS = {
     "default_facet_size": "20",
 }
 
-# Threads Datasette runs SQL on. None: on the event loop's own thread, which
+# Threads Datasette runs SQL on. 0: on the event loop's own thread, which
 # for one user answers about 40% faster (no hand-off to a pool, no GIL
 # contention with it; benchmarks/serve.py) and still stops a query at
 # sql_time_limit_ms. A server shared by many users wants a pool (Datasette's

@@ -38,7 +38,7 @@ RUN_BYTES = 16 << 20
 ROW_GROUP_ROWS = 50_000
 ROW_GROUP_BYTES = 16 << 20
 MAX_MERGE = 64  # runs merged at once; more are merged in passes
-_READ_BATCH = 512
+_READ_BATCH = 512  # rows per row group of a run: what a merge holds of each
 
 
 def sort_key(schema: TableSchema):
@@ -66,10 +66,6 @@ def _first(pair: tuple):
 
 def _sort_value(value) -> tuple:
     return (value is not None, "" if value is None else str(value))
-
-
-def csv_value(field: dict, value) -> str:
-    return _CSV_TEXT[field["type"]](value)
 
 
 def _csv_text(value) -> str:
