@@ -39,6 +39,20 @@ def _rewrite_csv(folder, table: str, edit) -> None:
     descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
 
 
+def _bad_mention_count(copy):
+    """A word where entities.csv's first row has its mention count."""
+    header = (copy / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[0]
+    column = header.split(",").index("mention_count")
+
+    def edit(lines):
+        cells = lines[1].split(",")
+        assert cells[column].isdigit(), "entities.csv's first row is not simple enough to edit"
+        cells[column] = "many"
+        return [lines[0], ",".join(cells), *lines[2:]]
+
+    _rewrite_csv(copy, "entities", edit)
+
+
 def test_a_valid_package_passes_both(sample_build):
     out, _ = sample_build
     rows = pq.read_metadata(out / "data" / "mentions.parquet").num_rows
@@ -85,16 +99,7 @@ def test_an_unresolved_foreign_key_in_csv_is_found_by_both(copy):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_bad_cell_is_found_per_resource(copy, jobs):
-    header = (copy / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[0]
-    column = header.split(",").index("mention_count")
-
-    def bad_count(lines):
-        cells = lines[1].split(",")
-        assert cells[column].isdigit(), "entities.csv's first row is not simple enough to edit"
-        cells[column] = "many"
-        return [lines[0], ",".join(cells), *lines[2:]]
-
-    _rewrite_csv(copy, "entities", bad_count)
+    _bad_mention_count(copy)
     full = package.validate_package(copy)
     split = integrity.check_package(copy, jobs=jobs)
     assert full and split
@@ -116,18 +121,6 @@ def test_a_broken_descriptor_is_reported_before_rows_are_read(copy):
     descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
     errors = integrity.check_package(copy)
     assert errors and all(e.startswith("datapackage.json: ") for e in errors)
-
-
-def _bad_mention_count(copy):
-    header = (copy / "data" / "entities.csv").read_text(encoding="utf-8").split("\n")[0]
-    column = header.split(",").index("mention_count")
-
-    def edit(lines):
-        cells = lines[1].split(",")
-        cells[column] = "many"
-        return [lines[0], ",".join(cells), *lines[2:]]
-
-    _rewrite_csv(copy, "entities", edit)
 
 
 def test_with_the_previous_package_only_new_rows_are_checked(sample_build, copy):
