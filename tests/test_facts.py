@@ -158,3 +158,72 @@ def test_sample_facts_table(sample_build):
     linked = facts.source_entity_id.dropna()
     assert len(linked) > 5 and set(linked) <= set(entities.entity_id)
     assert facts.fact_id.is_unique
+
+
+def _attributions(body: str, names: dict[str, str]) -> set[tuple[str, str]]:
+    """(source, type) of each attribution in a one-sentence ``body`` whose
+    entity mentions are ``names`` (text → type; each text's first occurrence)."""
+    from newsfacts.extract.ner import Mention
+
+    mentions = []
+    for text, kind in names.items():
+        start = body.index(text)
+        mentions.append(Mention(start, start + len(text), text, kind, 0, 0, len(body)))
+    mentions.sort(key=lambda m: m.start)
+    found = find_attributions(body, [(0, len(body))], mentions)
+    return {(a.source_text, a.source_type) for a in found}
+
+
+@pytest.mark.parametrize(
+    ("body", "names", "source"),
+    [
+        # The verb follows the quotation: the source comes after it, never a
+        # name inside the quotation.
+        (
+            "“We do not need Guantanamo,” said Mr. Smith, the ranking Democrat.",
+            {"Guantanamo": "GPE"},
+            ("Smith", "person"),
+        ),
+        ('"No," replied the witness.', {}, ("the witness", "anonymous")),
+        # Names the model missed, before or after the verb.
+        ("Hare told BBC Radio Five Live that it was over.", {}, ("Hare", "person")),
+        ("According to The Hill, the plan was dropped.", {}, ("Hill", "person")),
+        (
+            "The Middlesex County District Attorney’s Office said it had closed the case.",
+            {},
+            ("Middlesex County District Attorney’s Office", "organization"),
+        ),
+        # Descriptions between the source and its verb.
+        (
+            "Mr. Bernstein, a senior fellow at the Center on Budget, a research group, said so.",
+            {"Bernstein": "PERSON", "Center on Budget": "ORG"},
+            ("Bernstein", "person"),
+        ),
+        ("Ms. White, 42, said she would vote.", {}, ("White", "person")),
+        (
+            "Speaker John A. Boehner, Ohio Republican, who called it a refusal, left.",
+            {"John A. Boehner": "PERSON", "Republican": "NORP"},
+            ("John A. Boehner", "person"),
+        ),
+        # A role speaking for a person is the source, not the person.
+        (
+            "A spokeswoman for Mrs. Sebelius said she cannot attend.",
+            {"Sebelius": "PERSON"},
+            ("A spokeswoman", "official"),
+        ),
+        # A participle takes its clause's subject, not the first name.
+        (
+            "Under questioning by Senator Bob Corker of Tennessee, Mr. Kerry walked back "
+            "his comment, insisting that he had misspoken.",
+            {"Bob Corker": "PERSON", "Tennessee": "GPE", "Kerry": "PERSON"},
+            ("Kerry", "person"),
+        ),
+    ],
+)
+def test_attribution_sources(body, names, source):
+    assert source in _attributions(body, names)
+
+
+def test_capitalised_words_that_are_not_names_are_no_source():
+    found = _attributions("Despite claims from amnesty advocates, the bill passed.", {})
+    assert found == {("amnesty advocates", "anonymous")}

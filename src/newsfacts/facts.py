@@ -66,13 +66,19 @@ def _mention_entities(clusters: list[Cluster], cluster_ids: dict[int, str]):
 _SPEAKER_CHAIN_CHARS = 1200
 
 
+def _is_pronoun(attribution: Attribution) -> bool:
+    return attribution.source_text.lower() in ("he", "she")
+
+
 def _resolve_pronoun(
-    attribution: Attribution, speakers: list[tuple[int, str]], people: list[tuple[int, str]]
+    attribution: Attribution,
+    speakers: list[tuple[int, str | None]],
+    people: list[tuple[int, str]],
 ) -> str | None:
     """The entity a "he"/"she" source refers to: the last person quoted or
-    attributed shortly before (news keeps one speaker per passage), else the
-    nearest person named before it."""
-    if attribution.source_text.lower() not in ("he", "she"):
+    attributed shortly before (news keeps one speaker per passage; None when
+    that speaker is no entity), else the nearest person named before it."""
+    if not _is_pronoun(attribution):
         return None
     recent = [
         entity
@@ -160,7 +166,7 @@ def article_facts(
     pairs = _mention_entities(clusters, cluster_ids)
     people = [(m.start, entity) for m, entity, kind in pairs if kind == "PERSON"]
     sources = []
-    speakers: list[tuple[int, str]] = []
+    speakers: list[tuple[int, str | None]] = []
     for a in finds.attributions:
         if a.mention_index is not None:
             entity = pairs[a.mention_index][1]
@@ -168,6 +174,11 @@ def article_facts(
                 speakers.append((a.cue_start, entity))
         else:
             entity = _resolve_pronoun(a, speakers, people)
+            if entity is None and a.source_type in ("person", "official") and not _is_pronoun(a):
+                # A speaker without an entity ("a spokesman", a name the model
+                # missed) still takes the next "he said": it must not go to
+                # whoever was named before them.
+                speakers.append((a.cue_start, None))
         sources.append(entity)
         rows.append(
             _row(

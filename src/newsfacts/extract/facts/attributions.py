@@ -25,13 +25,6 @@ CUES = (
     r"claim|believe|reasoned|hyped|posed|paid tribute|made the comments|recalled|conceded|"
     r"boasted|complained|countered|observed|remarked|announces|proclaimed|maintained"
 )
-_CUE_AFTER_SOURCE = re.compile(
-    rf"(?P<gap>(?:\s+(?:also|later|earlier|previously|then|has|had|have|was|were|would|"
-    rf"will|had\s+previously|on\s+\w+day|[a-z]+ly))*)\s+(?P<cue>{CUES})\b"
-)
-_CUE_BEFORE_SOURCE = re.compile(r"\b(?P<cue>said|says|added|told|wrote|asked|continued)\s+$")
-_ACCORDING = re.compile(r"\b(?:according to|citing|cited by|quoted by|as reported by)\s+$", re.I)
-
 _PRONOUN_SOURCE = re.compile(r"(?i)\b(he|she|they)$")
 _UNNAMED = re.compile(
     r"(?i)(?:\b(?:the|a|an|one|two|three|several|some|many|other|senior|local|"
@@ -40,6 +33,7 @@ _UNNAMED = re.compile(
     r"experts?|observers?|reports?|statement|study|survey|poll|data|documents?|filing|"
     r"government|officers?|diplomats?|residents?|witnesses?|lawyers?|prosecutors?|aides?|"
     r"critics?|supporters?|researchers?|scientists?|economists?|insiders?|people|"
+    r"advocates?|activists?|commentators?|"
     r"campaigners?|executives?|ministers?|minister|agency|company|firm|group|party|"
     r"commission|committee|union|court|judge|president|chairman|chief|leader|speaker|"
     r"MPs|lawmakers|members|voters|fans|pair|natives|campaign|administration|department)$"
@@ -94,7 +88,7 @@ _AGENCY_NAMES = re.compile(
 
 # "a statement by Russia's Central Military District": the source follows.
 _STATEMENT_BY = (
-    r"\b(?:statement|report|comments?|remarks|announcement|letter|post|tweet|estimates?|"
+    r"\b(?:statement|report|comments?|remarks|claims|warnings|announcement|letter|post|tweet|estimates?|"
     r"figures|data|analysis|study|survey|poll|research|press release|interview)s?"
     r"\s+(?:by|from)\b"
 )
@@ -105,37 +99,108 @@ _ROLE_FOR = re.compile(
     r"(?i)\b(?:a|an|the)?\s*(?:spokes(?:man|woman|person)|aides?|lawyers?|attorneys?|advisers?|"
     r"officials?|representatives?|allies|friends?|people close)\s+(?:for|to|of|with)\s+$"
 )
-# A capitalised name the model missed, right before the verb ("Hare told").
-_BARE_NAME = re.compile(
-    r"(?<![\w’'])((?:Mr|Mrs|Ms|Dr)\.?\s+)?([A-Z][a-z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})$"
+# A capitalised name the model missed ("Hare told", "said Papadoyiannakis",
+# "The Middlesex County District Attorney’s Office said"): up to five
+# capitalised words, joined by "of"/"for"/"and" at most, after an optional title.
+# A name word: capitalised, and so is each part after a hyphen ("Magnenat-Thalman",
+# not "Republican-authored").
+_NAME_WORD = r"[A-Z][\w’'.]*(?:-[A-Z][\w’'.]*)*"
+_NAME_WORDS = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|and|of\s+the)\s+)?{_NAME_WORD}){{0,4}}"
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Dame)\.?\s+)"
+_BARE_NAME_BEFORE = re.compile(rf"(?<![\w’'.-])(?P<title>{_TITLE})?(?P<name>{_NAME_WORDS})$")
+_BARE_NAME_AFTER = re.compile(rf"\s+(?:the\s+|The\s+)?(?P<title>{_TITLE})?(?P<name>{_NAME_WORDS})")
+# Words that start a capitalised run without being a name.
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "He",
+        "She",
+        "They",
+        "We",
+        "I",
+        "You",
+        "There",
+        "But",
+        "And",
+        "Yet",
+        "When",
+        "While",
+        "If",
+        "As",
+        "So",
+        "Then",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "With",
+        "By",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Under",
+        "Over",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "Your",
+        "A",
+        "An",
+        "One",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "Both",
+        "Each",
+        "Every",
+        "Such",
+        "What",
+        "Which",
+        "Who",
+        "Why",
+        "How",
+        "Despite",
+        "Although",
+        "Though",
+        "Because",
+        "However",
+        "Meanwhile",
+        "Later",
+        "Earlier",
+        "Yesterday",
+        "Today",
+        "Now",
+        "Also",
+        "Asked",
+        "According",
+        "Nobody",
+        "Everyone",
+    ]
 )
-_NOT_NAMES = {
-    "The",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "I",
-    "You",
-    "There",
-    "But",
-    "And",
-    "Yet",
-    "When",
-    "While",
-    "If",
-    "As",
-    "So",
-    "Then",
-}
+# Heads of organisation names ("the Attorney’s Office", "Defence Committee").
+_ORG_HEADS = re.compile(
+    r"(?i)\b(?:office|ministry|department|committee|council|agency|organi[sz]ation|"
+    r"association|party|union|company|corporation|corp|inc|ltd|group|bank|board|"
+    r"commission|authority|institute|foundation|court|government|service|police|army|"
+    r"federation|league|club|university|college|school|hospital|fund|trust)\.?$"
+)
 # ", chief scientist at 2d3," between a source and its verb.
-_APPOSITIVE = re.compile(r"(?:,[^,\n]{1,90}){1,3},\s*$")
+_APPOSITIVE = re.compile(r",[^,\n\"“”]{1,90},\s*$")
 _STATEMENT_BY_RE = re.compile(_STATEMENT_BY)
+# Every cue. "claims from X" is a statement by X before "claims" is a verb;
+# "According to" opens sentences.
+_CUE_RE = re.compile(rf"{_STATEMENT_BY}|\b(?:{CUES})\b|\b(?i:according to|citing)\b")
 
 
 @dataclass(frozen=True)
@@ -194,7 +259,7 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
     """Attributions in the body. ``mentions`` are the article's entity mentions
     (with ``start``, ``end``, ``text``, ``type``), used to name sources."""
     found: dict[tuple[int, int], Attribution] = {}
-    for match in re.finditer(rf"\b(?:{CUES})\b|\baccording to\b|\bciting\b|{_STATEMENT_BY}", body):
+    for match in _CUE_RE.finditer(body):
         cue_start, cue_end = match.span()
         sentence = _sentence_of(sentences, cue_start)
         if sentence == (0, 0):
@@ -213,14 +278,20 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
 def _attribution_at(
     body, mentions, cue: str, before: str, after_start: int, sentence, cue_start: int
 ) -> Attribution | None:
-    if cue in ("according to", "citing") or _STATEMENT_BY_RE.fullmatch(cue):
+    if cue.lower() in ("according to", "citing") or _STATEMENT_BY_RE.fullmatch(cue):
         return _source_after(body, mentions, after_start, sentence, cue_start)
     if _PARTICIPLE.fullmatch(cue) and before.rstrip().endswith(","):
         # "Patel pushed back, saying ...": the clause's subject speaks.
-        return _clause_subject(mentions, sentence, cue_start)
+        return _clause_subject(body, mentions, sentence, cue_start)
+    if _AFTER_QUOTE.search(before):
+        # '"…," said Mr. Smith': the source follows the verb; a name inside
+        # the quotation before it is never the source.
+        if _INVERTIBLE.fullmatch(cue):
+            return _source_after(body, mentions, after_start, sentence, cue_start)
+        return None
     attribution = _source_before(body, mentions, before, sentence, cue_start)
     inverted = _INVERSION.search(before) or not before.strip()
-    if attribution is None and inverted and re.match(r"said|says|added|told|wrote", cue):
+    if attribution is None and inverted and _INVERTIBLE.fullmatch(cue):
         attribution = _source_after(body, mentions, after_start, sentence, cue_start)
     return attribution
 
@@ -229,13 +300,47 @@ _PARTICIPLE = re.compile(
     r"saying|adding|noting|warning|telling|claiming|insisting|arguing|"
     r"explaining|stressing|calling"
 )
+# Verbs that news puts before their source: '"…," said X', '"No," replied the witness'.
+_INVERTIBLE = re.compile(
+    r"said|says|added|adds|told|tells|wrote|writes|asked|asks|replied|replies|responded|"
+    r"continued|explained|insisted|argued|warned|noted|recalled|conceded|countered|"
+    r"observed|remarked|quipped|joked|declared|announced|admitted|acknowledged|"
+    r"stressed|agreed|claimed|confirmed|reported"
+)
+# The verb follows a closing quotation mark (and the punctuation inside it).
+_AFTER_QUOTE = re.compile(r"[\"”’]\s*$")
+# ", who" / ", which" between a source and its verb ("Boehner, who called it").
+_RELATIVE = re.compile(r",\s*(?:who|which)\s*$")
 
 
-def _clause_subject(mentions, sentence, cue_start: int) -> Attribution | None:
-    for index, m in enumerate(mentions):
-        if sentence[0] <= m.start < cue_start and m.type in ("PERSON", "ORG"):
-            return _from_mention(sentence, cue_start, mentions, index)
+def _clause_subject(body, mentions, sentence, cue_start: int) -> Attribution | None:
+    """The subject of the clause a participle hangs on ("Mr. Kerry walked back
+    his comment, insisting"): the last person or organisation before the cue
+    that a verb-like word follows ("Kerry walked", not "Corker of Tennessee"),
+    else the first one, else a name the model missed that opens the sentence."""
+    candidates = [
+        index
+        for index, m in enumerate(mentions)
+        if sentence[0] <= m.start < cue_start and m.type in ("PERSON", "ORG")
+    ]
+    subjects = [i for i in candidates if _VERB_AFTER.match(body, mentions[i].end)]
+    if subjects or candidates:
+        return _from_mention(
+            sentence, cue_start, mentions, (subjects or candidates)[-1 if subjects else 0]
+        )
+    opening = re.match(
+        rf"\s*(?P<title>{_TITLE})?(?P<name>{_NAME_WORDS})\s+[a-z]", body[sentence[0] : cue_start]
+    )
+    if opening:
+        return _bare_source(body, opening, sentence[0], sentence, cue_start)
     return None
+
+
+# A lowercase word after a name that is not a preposition, article or
+# conjunction: most likely the clause's verb.
+_VERB_AFTER = re.compile(
+    r"\s+(?:[a-z]+ly\s+)?(?!(?:of|and|or|in|at|for|from|on|with|to|the|a|an|by|as|who|which|that)\b)[a-z]{2,}\b"
+)
 
 
 def _from_mention(sentence, cue_start: int, mentions, index: int) -> Attribution:
@@ -245,19 +350,54 @@ def _from_mention(sentence, cue_start: int, mentions, index: int) -> Attribution
     )
 
 
+def _bare_source(body: str, match: re.Match, offset: int, sentence, cue_start: int):
+    """An attribution to a capitalised name no entity mention covers, or None
+    when the capitalised run is not a name ("The", "But", ...)."""
+    name = match.group("name")
+    if name.split()[0] in _NOT_NAMES:
+        return None
+    start, end = offset + match.start("name"), offset + match.end("name")
+    titled = match.group("title") is not None
+    if titled:
+        kind = "person"
+    elif _AGENCY_NAMES.search(name):
+        kind = "agency"
+    elif _ORG_HEADS.search(name):
+        kind = "organization"
+    elif start == sentence[0] and f" {name.lower()} " in body.lower():
+        kind = "anonymous"  # "Constituents said": a common noun, capitalised to open the sentence
+    else:
+        kind = "person"
+    return Attribution(sentence[0], sentence[1], cue_start, name, start, end, kind, None)
+
+
 def _source_before(body, mentions, before: str, sentence, cue_start: int):
     gap = re.search(
-        r"(?:\s+(?:also|later|earlier|previously|then|has|had|have|would|will|"
-        r"on\s+\w+day|[a-z]+ly|in\s+a\s+statement))*\s*$",
+        r"(?:\s+(?:also|later|earlier|previously|then|has|had|have|would|will|already|"
+        r"just|still|even|now|on\s+\w+day|[a-z]+ly|in\s+a\s+statement))*\s*$",
         before,
     )
     source_end = sentence[0] + (gap.start() if gap else len(before))
-    appositive = _APPOSITIVE.search(body[sentence[0] : source_end])
-    if appositive:
-        source_end = sentence[0] + appositive.start()
-    index = _mention_ending_at(mentions, source_end)
-    if index is not None:
-        return _from_mention(sentence, cue_start, mentions, index)
+    text = body[sentence[0] : source_end]
+    relative = _RELATIVE.search(text)
+    if relative:  # "ABC News, which reported"; "Boehner, Ohio Republican, who called"
+        text = text[: relative.start()]
+    ends = _source_ends(text, relative is not None)
+    # A person named before all the descriptions is the source (Bernstein, not
+    # the Center he is a fellow at); else the nearest name.
+    people = [
+        end
+        for end in ends
+        if (i := _mention_ending_at(mentions, sentence[0] + end)) is not None
+        and mentions[i].type == "PERSON"
+    ]
+    types = ("PERSON", "ORG") if relative else None
+    candidates = [sentence[0] + end for end in people[-1:] + ends]
+    for end in candidates:
+        found = _mention_source(body, mentions, sentence, cue_start, end, types)
+        if found is not None:
+            return found
+    source_end = sentence[0] + ends[0]
     pronoun = _PRONOUN_SOURCE.search(body[sentence[0] : source_end])
     unnamed = pronoun or _UNNAMED.search(body[sentence[0] : source_end])
     if unnamed:
@@ -266,6 +406,45 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
         return Attribution(
             sentence[0], sentence[1], cue_start, text, start, source_end, _type_of(text, None), None
         )
+    for end in candidates:  # last: a capitalised name no mention covers
+        bare = _BARE_NAME_BEFORE.search(body[sentence[0] : end])
+        if bare and (found := _bare_source(body, bare, sentence[0], sentence, cue_start)):
+            return found
+    return None
+
+
+def _source_ends(text: str, relative: bool) -> list[int]:
+    """Where the source may end in ``text`` (the sentence up to its verb),
+    nearest first: after each of up to three appositives is stripped ("Mr.
+    Bernstein, a senior fellow at the Center on Budget and Policy Priorities,
+    a liberal research group, said"; "James Moran, Virginia Democrat, said"),
+    and, before a relative clause ("ABC News, which reported"), right there."""
+    ends: list[int] = []
+    rest = text + "," if relative else text
+    while len(ends) < 3 and (appositive := _APPOSITIVE.search(rest)):
+        ends.append(appositive.start())
+        rest = rest[: appositive.start() + 1]
+    if relative or not ends:
+        ends.append(len(text))
+    return ends
+
+
+def _mention_source(body, mentions, sentence, cue_start: int, end: int, types=None):
+    """The entity mention (of one of ``types``, if given) that ends at ``end``.
+    "A spokeswoman for Mrs. Sebelius said": the
+    spokeswoman is the source, not the person she speaks for."""
+    index = _mention_ending_at(mentions, end)
+    if index is not None and (types is None or mentions[index].type in types):
+        prefix = re.sub(rf"{_TITLE}$", "", body[sentence[0] : mentions[index].start])
+        role = _ROLE_FOR.search(prefix)
+        if role:
+            text = re.sub(r"\s+(?:for|to|of|with)\s+$", "", role.group(0)).strip()
+            start = sentence[0] + role.start() + len(role.group(0)) - len(role.group(0).lstrip())
+            kind = _type_of(text, None)
+            return Attribution(
+                sentence[0], sentence[1], cue_start, text, start, start + len(text), kind, None
+            )
+        return _from_mention(sentence, cue_start, mentions, index)
     return None
 
 
@@ -296,7 +475,8 @@ def _source_after(body, mentions, position: int, sentence, cue_start: int):
     unnamed = re.match(
         r"\s+((?:the|a|an|one|two|several|some|senior|local)\s+)?(?:[a-z-]+\s+){0,2}?"
         r"(officials?|spokes(?:man|woman|person)|sources?|police|authorities|analysts?|experts?|"
-        r"reports?|statement|study|survey|poll|data|documents?|he|she|they|it)\b",
+        r"reports?|statement|study|survey|poll|data|documents?|witness(?:es)?|advocates?|"
+        r"activists?|commentators?|he|she|they|it)\b",
         body[position : sentence[1]],
         re.I,
     )
@@ -307,4 +487,7 @@ def _source_after(body, mentions, position: int, sentence, cue_start: int):
         return Attribution(
             sentence[0], sentence[1], cue_start, text, start, end, _type_of(text, None), None
         )
+    bare = _BARE_NAME_AFTER.match(body[position : sentence[1]])
+    if bare:
+        return _bare_source(body, bare, position, sentence, cue_start)
     return None
