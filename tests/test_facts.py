@@ -227,3 +227,9 @@ def test_attribution_sources(body, names, source):
 def test_capitalised_words_that_are_not_names_are_no_source():
     found = _attributions("Despite claims from amnesty advocates, the bill passed.", {})
     assert found == {("amnesty advocates", "anonymous")}
+
+
+def test_a_noun_phrase_before_a_verb_of_saying_is_a_source_but_not_before_a_noun():
+    assert ("The ex-porn star", "anonymous") in _attributions("The ex-porn star said it was fake.", {})
+    # "report" here is a noun, not a verb: no source.
+    assert _attributions("The committee released its final report on Friday.", {}) == set()

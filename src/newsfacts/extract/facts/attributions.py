@@ -31,7 +31,7 @@ _UNNAMED = re.compile(
     r"government|police|military|u\.s\.|western|anonymous)\s+)?(?:[a-z-]+\s+){0,2}"
     r"(?P<noun>officials?|spokes(?:man|woman|person|people)|sources?|police|authorities|analysts?|"
     r"experts?|observers?|reports?|statement|study|survey|poll|data|documents?|filing|"
-    r"government|officers?|diplomats?|residents?|witnesses?|lawyers?|prosecutors?|aides?|"
+    r"government|officers?|diplomats?|residents?|witness(?:es)?|lawyers?|prosecutors?|aides?|"
     r"critics?|supporters?|researchers?|scientists?|economists?|insiders?|people|"
     r"advocates?|activists?|commentators?|"
     r"campaigners?|executives?|ministers?|minister|agency|company|firm|group|party|"
@@ -39,6 +39,20 @@ _UNNAMED = re.compile(
     r"MPs|lawmakers|members|voters|fans|pair|natives|campaign|administration|department)$"
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+# Any other noun phrase a determiner opens, right before a verb of saying:
+# "The ex-porn star said", "the restaurant denied"; and quantifiers standing
+# for people ("many said", "others argued"). Only with verbs that cannot be
+# nouns ("its final report", "an amendment that calls" are no sources).
+_PLAIN_WORD = r"(?!(?:that|which|who|by|of|for|to|and|or|in|on|at|with|from|as)\b)[a-z][\w-]*[a-z]"
+_DETERMINED = re.compile(
+    rf"(?:\b(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur|[Ss]ome|[Mm]any|[Ss]everal|"
+    rf"[Oo]ther|[Bb]oth|[Aa]ll)\s+(?:{_PLAIN_WORD}\s+){{0,2}}{_PLAIN_WORD}|"
+    r"\b(?:[Mm]any|[Oo]thers|[Mm]ost)(?:\s+of\s+them)?)$"
+)
+_SAYING_VERBS = re.compile(
+    r"said|says|told|tells|denied|denies|claimed|warned|added|argued|insisted|wrote|"
+    r"announced|confirmed|explained|stated|admitted|acknowledged|noted|predicted|concluded"
+)
 _OFFICIAL = {
     "official",
     "officials",
@@ -289,7 +303,7 @@ def _attribution_at(
         if _INVERTIBLE.fullmatch(cue):
             return _source_after(body, mentions, after_start, sentence, cue_start)
         return None
-    attribution = _source_before(body, mentions, before, sentence, cue_start)
+    attribution = _source_before(body, mentions, before, sentence, cue_start, cue)
     inverted = _INVERSION.search(before) or not before.strip()
     if attribution is None and inverted and _INVERTIBLE.fullmatch(cue):
         attribution = _source_after(body, mentions, after_start, sentence, cue_start)
@@ -371,7 +385,7 @@ def _bare_source(body: str, match: re.Match, offset: int, sentence, cue_start: i
     return Attribution(sentence[0], sentence[1], cue_start, name, start, end, kind, None)
 
 
-def _source_before(body, mentions, before: str, sentence, cue_start: int):
+def _source_before(body, mentions, before: str, sentence, cue_start: int, cue: str = ""):
     gap = re.search(
         r"(?:\s+(?:also|later|earlier|previously|then|has|had|have|would|will|already|"
         r"just|still|even|now|on\s+\w+day|[a-z]+ly|in\s+a\s+statement))*\s*$",
@@ -398,8 +412,10 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int):
         if found is not None:
             return found
     source_end = sentence[0] + ends[0]
-    pronoun = _PRONOUN_SOURCE.search(body[sentence[0] : source_end])
-    unnamed = pronoun or _UNNAMED.search(body[sentence[0] : source_end])
+    head = body[sentence[0] : source_end]
+    unnamed = _PRONOUN_SOURCE.search(head) or _UNNAMED.search(head)
+    if not unnamed and _SAYING_VERBS.fullmatch(cue):
+        unnamed = _DETERMINED.search(head)
     if unnamed:
         start = sentence[0] + unnamed.start()
         text = body[start:source_end]
