@@ -233,3 +233,21 @@ def test_a_noun_phrase_before_a_verb_of_saying_is_a_source_but_not_before_a_noun
     assert ("The ex-porn star", "anonymous") in _attributions("The ex-porn star said it was fake.", {})
     # "report" here is a noun, not a verb: no source.
     assert _attributions("The committee released its final report on Friday.", {}) == set()
+
+
+def test_he_said_skips_a_speaker_the_text_calls_a_woman():
+    body = (
+        "Speaker John Boehner criticised the delay on Tuesday. "
+        '"We are not ready," said Mrs. Kathleen Sebelius, the health secretary. '
+        "He said the public deserves answers now."
+    )
+    article = {"article_id": "1" * 16, "body": body, "published_date": dt.date(2013, 10, 1)}
+    resolved = resolve_articles([article])
+    entities, _, cluster_ids = entity_tables(resolved)
+    names = {e["entity_id"]: e["name"] for e in entities}
+    rows = fact_rows(resolved, cluster_ids)
+    sources = {
+        r["source_text"]: names.get(r["source_entity_id"]) for r in rows if r["kind"] == "attribution"
+    }
+    assert sources["Kathleen Sebelius"] == "Kathleen Sebelius"
+    assert sources["He"] == "John Boehner"

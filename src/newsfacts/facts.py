@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from newsfacts.extract.facts.attributions import Attribution, find_attributions
@@ -64,6 +66,37 @@ def _mention_entities(clusters: list[Cluster], cluster_ids: dict[int, str]):
 
 # How far back a "he said" looks for the last named speaker.
 _SPEAKER_CHAIN_CHARS = 1200
+_MALE = re.compile(r"\b(?:he|his|him|himself)\b", re.I)
+_FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+_TITLE_GENDER = re.compile(r"\b(?:(?P<male>Mr)|(?P<female>Mrs|Ms|Miss))\.?\s+$")
+# How far after a person's mention a pronoun counts as theirs, at most.
+_PRONOUN_WINDOW = 150
+
+
+def _genders(body: str, pairs) -> dict[str, str]:
+    """ "male"/"female" for the people of an article whose text says so: a title
+    before a mention (Mr., Mrs., Ms.), else the pronouns that follow their
+    mentions before anyone else is named. Only a clear majority counts; the
+    rest stay unknown and match any pronoun."""
+    people = [(m, entity) for m, entity, kind in pairs if kind == "PERSON" and entity]
+    votes: dict[str, Counter] = {}
+    for i, (m, entity) in enumerate(people):
+        tally = votes.setdefault(entity, Counter())
+        title = _TITLE_GENDER.search(body[max(0, m.start - 6) : m.start])
+        if title:
+            tally["male" if title.group("male") else "female"] += 3
+        until = people[i + 1][0].start if i + 1 < len(people) else len(body)
+        window = body[m.end : min(until, m.end + _PRONOUN_WINDOW)]
+        tally["male"] += len(_MALE.findall(window))
+        tally["female"] += len(_FEMALE.findall(window))
+    genders = {}
+    for entity, tally in votes.items():
+        male, female = tally["male"], tally["female"]
+        if male >= 2 * female + 1:
+            genders[entity] = "male"
+        elif female >= 2 * male + 1:
+            genders[entity] = "female"
+    return genders
 
 
 def _is_pronoun(attribution: Attribution) -> bool:
@@ -74,12 +107,16 @@ def _resolve_pronoun(
     attribution: Attribution,
     speakers: list[tuple[int, str | None]],
     people: list[tuple[int, str]],
+    genders: dict[str, str],
 ) -> str | None:
     """The entity a "he"/"she" source refers to: the last person quoted or
     attributed shortly before (news keeps one speaker per passage; None when
     that speaker is no entity), else the nearest person named before it."""
     if not _is_pronoun(attribution):
         return None
+    wrong = "female" if attribution.source_text.lower() == "he" else "male"
+    speakers = [(cue, e) for cue, e in speakers if e is None or genders.get(e) != wrong]
+    people = [(start, e) for start, e in people if genders.get(e) != wrong]
     recent = [
         entity
         for cue, entity in speakers
@@ -165,6 +202,7 @@ def article_facts(
         )
     pairs = _mention_entities(clusters, cluster_ids)
     people = [(m.start, entity) for m, entity, kind in pairs if kind == "PERSON"]
+    genders = _genders(body, pairs)
     sources = []
     speakers: list[tuple[int, str | None]] = []
     for a in finds.attributions:
@@ -173,7 +211,7 @@ def article_facts(
             if pairs[a.mention_index][2] == "PERSON":
                 speakers.append((a.cue_start, entity))
         else:
-            entity = _resolve_pronoun(a, speakers, people)
+            entity = _resolve_pronoun(a, speakers, people, genders)
             if entity is None and a.source_type in ("person", "official") and not _is_pronoun(a):
                 # A speaker without an entity ("a spokesman", a name the model
                 # missed) still takes the next "he said": it must not go to
