@@ -114,9 +114,9 @@ _ROLE_FOR = re.compile(
     r"officials?|representatives?|allies|friends?|people close)\s+(?:for|to|of|with)\s+$"
 )
 # A capitalised name the model missed ("Hare told", "said Papadoyiannakis",
-# "The Middlesex County District Attorney’s Office said"): up to five
-# capitalised words, joined by "of"/"for"/"and" at most, after an optional title.
-# A name word: capitalised, and so is each part after a hyphen ("Magnenat-Thalman",
+# "The Middlesex County District Attorney’s Office said"): up to five name
+# words, joined by "of"/"for"/"and" at most, after an optional title. A name
+# word is capitalised, and so is each part after a hyphen ("Magnenat-Thalman",
 # not "Republican-authored").
 _NAME_WORD = r"[A-Z][\w’'.]*(?:-[A-Z][\w’'.]*)*"
 _NAME_WORDS = rf"{_NAME_WORD}(?:\s+(?:(?:of|for|and|of\s+the)\s+)?{_NAME_WORD}){{0,4}}"
@@ -280,7 +280,6 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
             continue
         before = body[sentence[0] : cue_start]
         after_start = cue_end
-        attribution = None
         attribution = _attribution_at(
             body, mentions, match.group(0), before, after_start, sentence, cue_start
         )
