@@ -251,3 +251,8 @@ def test_he_said_skips_a_speaker_the_text_calls_a_woman():
     }
     assert sources["Kathleen Sebelius"] == "Kathleen Sebelius"
     assert sources["He"] == "John Boehner"
+
+
+def test_reporting_verbs_beyond_said():
+    assert ("Weingarten", "person") in _attributions("Mr Weingarten pressed the witness.", {})
+    assert ("Analysts", "anonymous") in _attributions("Analysts indicated a slowdown.", {})

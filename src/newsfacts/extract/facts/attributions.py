@@ -23,7 +23,8 @@ CUES = (
     r"warning|telling|claiming|insisting|arguing|explaining|stressing|quipped|joked|"
     r"repeated|described|calculated|predicted|forecast|projected|estimated|calls|called|"
     r"claim|believe|reasoned|hyped|posed|paid tribute|made the comments|recalled|conceded|"
-    r"boasted|complained|countered|observed|remarked|announces|proclaimed|maintained"
+    r"boasted|complained|countered|observed|remarked|announces|proclaimed|maintained|"
+    r"indicated|indicates|touted|blamed|pressed|highlighted|highlighting|whispered|whisper"
 )
 _PRONOUN_SOURCE = re.compile(r"(?i)\b(he|she|they)$")
 _UNNAMED = re.compile(
