@@ -41,35 +41,23 @@ MAX_MERGE = 64  # runs merged at once; more are merged in passes
 _READ_BATCH = 512  # rows per row group of a run: what a merge holds of each
 
 
-def sort_keys(schema: TableSchema):
-    """A function from rows to their sort keys: rows in a stable order, by
-    primary key, else by every column as text.
+def sort_key(schema: TableSchema):
+    """Rows in a stable order: by primary key, else by every column as text.
 
     Each value sorts as (present, its text). A key value is never missing in a
     valid table (frictionless refuses an empty key cell, and the build fails on
     it), so on the primary key the order is that of the texts alone: the
-    cheaper key below, the same order. Keys are made a column at a time (it
-    runs on millions of rows): the function takes a list of rows, or a
-    row group as an Arrow table (the same keys as its rows').
+    cheaper key below, the same order. It runs once per row per comparison
+    pass, on millions of rows.
     """
-
-    def column(rows, name: str) -> list:
-        if isinstance(rows, pyarrow.Table):
-            return rows.column(name).to_pylist()
-        return [row.get(name) for row in rows]
-
     if len(schema.primary_key) == 1:
         name = schema.primary_key[0]
-        return lambda rows: list(map(str, column(rows, name)))
+        return lambda row: str(row.get(name))
     if schema.primary_key:
         names = tuple(schema.primary_key)
-        return lambda rows: list(
-            zip(*[list(map(str, column(rows, n))) for n in names], strict=True)
-        )
+        return lambda row: tuple([str(row.get(n)) for n in names])
     names = tuple(schema.field_names)
-    return lambda rows: list(
-        zip(*[list(map(_sort_value, column(rows, n))) for n in names], strict=True)
-    )
+    return lambda row: tuple([_sort_value(row.get(n)) for n in names])
 
 
 def _first(pair: tuple):
@@ -148,7 +136,7 @@ class TableSink:
         self.timings = Counter() if timings is None else timings
         self.validate = validate  # False: the caller validated the rows already
         self.run_rows = run_rows or RUN_ROWS
-        self.keys = sort_keys(schema)
+        self.key = sort_key(schema)
         self.arrow_schema = schema.arrow_schema()
         self.text_fields = tuple(f["name"] for f in schema.fields if f["type"] == "string")
         self.buffer: list[dict] = []
@@ -173,7 +161,8 @@ class TableSink:
         from newsfacts.package import validate_rows
 
         step = time.perf_counter()
-        keyed = sorted(zip(self.keys(self.buffer), self.buffer, strict=True), key=_first)
+        key = self.key
+        keyed = sorted([(key(row), row) for row in self.buffer], key=_first)
         rows = [row for _, row in keyed]
         self.buffer, self.buffer_bytes = [], 0
         self.timings["sort"] += time.perf_counter() - step
@@ -207,9 +196,13 @@ class TableSink:
                 writer.write_table(pyarrow.Table.from_pylist(batch, schema=self.arrow_schema))
         return path
 
-    def _keyed_run(self, path: Path) -> Iterator[tuple]:
+    def _run_rows(self, path: Path) -> Iterator[dict]:
         for group in row_groups(path):
-            yield from zip(self.keys(group), group.to_pylist(), strict=True)
+            yield from group.to_pylist()
+
+    def _keyed_run(self, path: Path) -> Iterator[tuple]:
+        key = self.key
+        return ((key(row), row) for row in self._run_rows(path))
 
     def _merged(self) -> Iterator[dict]:
         last = self._checked_buffer()
@@ -240,16 +233,9 @@ class TableSink:
         )
         parquet_path = data_dir / f"{self.schema.name}.parquet"
         converters = [(f["name"], _CSV_TEXT[f["type"]]) for f in self.schema.fields]
-
-        def write_group(rows: list[dict]) -> None:
-            # Column by column: one conversion function over a column costs
-            # far less than a loop over fields inside a loop over rows.
-            cells = [
-                list(map(convert, [row.get(name) for row in rows])) for name, convert in converters
-            ]
-            writer.writerows(zip(*cells, strict=True))
-            parquet.write_table(pyarrow.Table.from_pylist(rows, schema=arrow_schema))
-
+        text_columns = [
+            i for i, f in enumerate(self.schema.fields) if f["name"] in self.text_fields
+        ]
         with (
             parquet_writer(parquet_path, arrow_schema) as parquet,
             (data_dir / f"{self.schema.name}.csv").open("w", encoding="utf-8", newline="") as out,
@@ -259,13 +245,16 @@ class TableSink:
             group: list[dict] = []
             group_bytes = 0
             for row in itertools.chain([first] if first is not None else [], merged):
+                cells = [convert(row.get(name)) for name, convert in converters]
+                writer.writerow(cells)
                 group.append(row)
-                group_bytes += _text_size(row, self.text_fields)
+                # The string columns' cells are the strings themselves.
+                group_bytes += sum([len(cells[i]) for i in text_columns])
                 if len(group) == ROW_GROUP_ROWS or group_bytes >= ROW_GROUP_BYTES:
-                    write_group(group)
+                    parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
                     group, group_bytes = [], 0
             if group or not self.rows:
-                write_group(group)
+                parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
         for path in self.runs:
             path.unlink()
         self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
