@@ -230,7 +230,9 @@ def test_capitalised_words_that_are_not_names_are_no_source():
 
 
 def test_a_noun_phrase_before_a_verb_of_saying_is_a_source_but_not_before_a_noun():
-    assert ("The ex-porn star", "anonymous") in _attributions("The ex-porn star said it was fake.", {})
+    assert ("The ex-porn star", "anonymous") in _attributions(
+        "The ex-porn star said it was fake.", {}
+    )
     # "report" here is a noun, not a verb: no source.
     assert _attributions("The committee released its final report on Friday.", {}) == set()
 
@@ -247,7 +249,9 @@ def test_he_said_skips_a_speaker_the_text_calls_a_woman():
     names = {e["entity_id"]: e["name"] for e in entities}
     rows = fact_rows(resolved, cluster_ids)
     sources = {
-        r["source_text"]: names.get(r["source_entity_id"]) for r in rows if r["kind"] == "attribution"
+        r["source_text"]: names.get(r["source_entity_id"])
+        for r in rows
+        if r["kind"] == "attribution"
     }
     assert sources["Kathleen Sebelius"] == "Kathleen Sebelius"
     assert sources["He"] == "John Boehner"
