@@ -187,7 +187,7 @@ def _attributions(body: str, names: dict[str, str]) -> set[tuple[str, str]]:
         ('"No," replied the witness.', {}, ("the witness", "anonymous")),
         # Names the model missed, before or after the verb.
         ("Hare told BBC Radio Five Live that it was over.", {}, ("Hare", "person")),
-        ("According to The Hill, the plan was dropped.", {}, ("Hill", "person")),
+        ("According to The Hill, the plan was dropped.", {}, ("Hill", "agency")),
         (
             "The Middlesex County District Attorney’s Office said it had closed the case.",
             {},
@@ -260,3 +260,31 @@ def test_he_said_skips_a_speaker_the_text_calls_a_woman():
 def test_reporting_verbs_beyond_said():
     assert ("Weingarten", "person") in _attributions("Mr Weingarten pressed the witness.", {})
     assert ("Analysts", "anonymous") in _attributions("Analysts indicated a slowdown.", {})
+
+
+@pytest.mark.parametrize(
+    ("body", "names", "expected"),
+    [
+        # The sentence's full stop is not part of the name.
+        ('"No," said Smith.', {}, {("Smith", "person")}),
+        # Scare quotes around a name are no quotation before the verb.
+        (
+            'The "Gang of Eight" said the bill was dead.',
+            {"Gang of Eight": "ORG"},
+            {("Gang of Eight", "organization")},
+        ),
+        # Before "who", the person named first, not a person in the description.
+        (
+            "Smith, a friend of Jones, who called it a disgrace, left.",
+            {"Smith": "PERSON", "Jones": "PERSON"},
+            {("Smith", "person")},
+        ),
+        # Things that add or confirm are no sources; nor is whoever follows "of".
+        ("The pound added half a cent against the dollar.", {}, set()),
+        ("A friend of the victim said it was over.", {}, set()),
+        # A capitalised word opening a sentence is not a name by itself.
+        ("Last week the company raised prices, saying costs rose.", {}, set()),
+    ],
+)
+def test_attribution_sources_exact(body, names, expected):
+    assert _attributions(body, names) == expected

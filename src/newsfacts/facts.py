@@ -66,8 +66,34 @@ def _mention_entities(clusters: list[Cluster], cluster_ids: dict[int, str]):
 
 # How far back a "he said" looks for the last named speaker.
 _SPEAKER_CHAIN_CHARS = 1200
-_MALE = re.compile(r"\b(?:he|his|him|himself)\b", re.I)
-_FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+# Pronouns that name their referent's gender whatever its role in the
+# sentence: "her" is left out, as it is as often someone else's object
+# ("thanked her") as the person's own.
+_MALE = re.compile(r"\b(?:he|his|himself)\b", re.I)
+_FEMALE = re.compile(r"\b(?:she|hers|herself)\b", re.I)
+# One speaker each: "a spokesman said" takes the next "he said"; "police said"
+# or "officials said" do not.
+_SINGLE_ROLES = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aide",
+        "official",
+        "minister",
+        "chairman",
+        "chairwoman",
+        "chief",
+        "leader",
+        "president",
+        "judge",
+        "lawyer",
+        "officer",
+        "diplomat",
+        "prosecutor",
+        "witness",
+    }
+)
 _TITLE_GENDER = re.compile(r"\b(?:(?P<male>Mr)|(?P<female>Mrs|Ms|Miss))\.?\s+$")
 # How far after a person's mention a pronoun counts as theirs, at most.
 _PRONOUN_WINDOW = 150
@@ -92,11 +118,21 @@ def _genders(body: str, pairs) -> dict[str, str]:
     genders = {}
     for entity, tally in votes.items():
         male, female = tally["male"], tally["female"]
-        if male >= 2 * female + 1:
+        if male >= max(2, 2 * female + 1):
             genders[entity] = "male"
-        elif female >= 2 * male + 1:
+        elif female >= max(2, 2 * male + 1):
             genders[entity] = "female"
     return genders
+
+
+def _single_speaker(attribution: Attribution) -> bool:
+    """A named person, or one person in a role, that no entity stands for."""
+    if _is_pronoun(attribution):
+        return False
+    if attribution.source_type == "person":
+        return True
+    words = attribution.source_text.lower().split()
+    return attribution.source_type == "official" and bool(words) and words[-1] in _SINGLE_ROLES
 
 
 def _is_pronoun(attribution: Attribution) -> bool:
@@ -212,7 +248,7 @@ def article_facts(
                 speakers.append((a.cue_start, entity))
         else:
             entity = _resolve_pronoun(a, speakers, people, genders)
-            if entity is None and a.source_type in ("person", "official") and not _is_pronoun(a):
+            if entity is None and _single_speaker(a):
                 # A speaker without an entity ("a spokesman", a name the model
                 # missed) still takes the next "he said": it must not go to
                 # whoever was named before them.
