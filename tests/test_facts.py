@@ -288,3 +288,33 @@ def test_reporting_verbs_beyond_said():
 )
 def test_attribution_sources_exact(body, names, expected):
     assert _attributions(body, names) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on 3 January 2019",
+        "January 3, 2019",
+        "2021-07-14",
+        "on Jan. 3",
+        "the 3rd of March",
+        "in early July 2021",
+        "Sept 2020",
+        "in the 1990s",
+        "since 2005",
+        "the late ’80s",
+        "by December",
+        "in 1998",
+        "last Wednesday",
+        "three weeks ago",
+    ],
+)
+def test_date_patterns_are_skipped_only_where_they_cannot_match(text):
+    """Every pattern that matches a text has its literal core in the text:
+    skipping patterns by core never loses a date."""
+    from newsfacts.extract.facts.dates import _PATTERNS, _cores
+
+    body = f"It happened {text}, officials said."
+    matched = [core for _, pattern, core in _PATTERNS if pattern.search(body)]
+    assert matched, "no pattern matches: the example is not a date"
+    assert set(matched) <= _cores(body)
