@@ -345,10 +345,10 @@ def _clause_subject(body, mentions, sentence, cue_start: int) -> Attribution | N
         if sentence[0] <= m.start < cue_start and m.type in ("PERSON", "ORG")
     ]
     subjects = [i for i in candidates if _VERB_AFTER.match(body, mentions[i].end)]
-    if subjects or candidates:
-        return _from_mention(
-            sentence, cue_start, mentions, (subjects or candidates)[-1 if subjects else 0]
-        )
+    if subjects:
+        return _from_mention(sentence, cue_start, mentions, subjects[-1])
+    if candidates:
+        return _from_mention(sentence, cue_start, mentions, candidates[0])
     opening = re.match(
         rf"\s*(?P<title>{_TITLE})?(?P<name>{_NAME_WORDS})\s+[a-z]", body[sentence[0] : cue_start]
     )
@@ -417,20 +417,16 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int, cue: s
     if relative:  # "ABC News, which reported"; "Boehner, Ohio Republican, who called"
         text = text[: relative.start()]
     ends = _source_ends(text, relative is not None)
+    ending = {end: _mention_ending_at(mentions, sentence[0] + end) for end in ends}
     # A person named before all the descriptions is the source (Bernstein, not
     # the Center he is a fellow at); else the nearest name.
-    people = [
-        end
-        for end in ends
-        if (i := _mention_ending_at(mentions, sentence[0] + end)) is not None
-        and mentions[i].type == "PERSON"
-    ]
+    people = [e for e, i in ending.items() if i is not None and mentions[i].type == "PERSON"]
     types = ("PERSON", "ORG") if relative else None
+    for end in people[-1:] + ends:
+        index = ending[end]
+        if index is not None and (types is None or mentions[index].type in types):
+            return _mention_source(body, mentions, sentence, cue_start, index)
     candidates = [sentence[0] + end for end in people[-1:] + ends]
-    for end in candidates:
-        found = _mention_source(body, mentions, sentence, cue_start, end, types)
-        if found is not None:
-            return found
     source_end = sentence[0] + ends[0]
     # An unnamed source sits right before its verb: searching a bounded window
     # keeps the cost per cue flat on very long "sentences".
@@ -470,23 +466,19 @@ def _source_ends(text: str, relative: bool) -> list[int]:
     return ends
 
 
-def _mention_source(body, mentions, sentence, cue_start: int, end: int, types=None):
-    """The entity mention (of one of ``types``, if given) that ends at ``end``.
-    "A spokeswoman for Mrs. Sebelius said": the
-    spokeswoman is the source, not the person she speaks for."""
-    index = _mention_ending_at(mentions, end)
-    if index is not None and (types is None or mentions[index].type in types):
-        prefix = re.sub(rf"{_TITLE}$", "", body[sentence[0] : mentions[index].start])
-        role = _ROLE_FOR.search(prefix)
-        if role:
-            text = re.sub(r"\s+(?:for|to|of|with)\s+$", "", role.group(0)).strip()
-            start = sentence[0] + role.start() + len(role.group(0)) - len(role.group(0).lstrip())
-            kind = _type_of(text, None)
-            return Attribution(
-                sentence[0], sentence[1], cue_start, text, start, start + len(text), kind, None
-            )
-        return _from_mention(sentence, cue_start, mentions, index)
-    return None
+def _mention_source(body, mentions, sentence, cue_start: int, index: int) -> Attribution:
+    """The source named by mention ``index``, or the role that speaks for it:
+    "A spokeswoman for Mrs. Sebelius said" is the spokeswoman's statement."""
+    prefix = re.sub(rf"{_TITLE}$", "", body[sentence[0] : mentions[index].start])
+    role = _ROLE_FOR.search(prefix)
+    if role:
+        text = re.sub(r"\s+(?:for|to|of|with)\s+$", "", role.group(0)).strip()
+        start = sentence[0] + role.start() + len(role.group(0)) - len(role.group(0).lstrip())
+        kind = _type_of(text, None)
+        return Attribution(
+            sentence[0], sentence[1], cue_start, text, start, start + len(text), kind, None
+        )
+    return _from_mention(sentence, cue_start, mentions, index)
 
 
 def _source_after(body, mentions, position: int, sentence, cue_start: int):
