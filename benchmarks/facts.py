@@ -232,16 +232,21 @@ def run(articles) -> tuple[list[dict], dict, float, float]:
     return rows, names, entity_seconds, fact_seconds
 
 
+def evaluate(items) -> dict:
+    """Fact rows for the annotated articles, scored against their gold."""
+    rows, names, _, _ = run([a for a, _ in items])
+    by_article: dict[str, list[dict]] = {}
+    for row in rows:
+        by_article.setdefault(row["article_id"], []).append(row)
+    return score(items, by_article, names)
+
+
 def held_out(corpus: Path) -> None:
     """Attribution P/R/F1 on the held-out articles, if there are any."""
     items = load_articles(corpus, HELD_OUT)
     if not items:
         return
-    rows, names, _, _ = run([a for a, _ in items])
-    by_article: dict[str, list[dict]] = {}
-    for row in rows:
-        by_article.setdefault(row["article_id"], []).append(row)
-    result = score(items, by_article, names)
+    result = evaluate(items)
     p, r, f = result["attribution"]
     c = result["counts"]
     print(
@@ -260,11 +265,7 @@ def main() -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     items = load_articles(args.corpus)
-    rows, names, _, _ = run([a for a, _ in items])
-    by_article: dict[str, list[dict]] = {}
-    for row in rows:
-        by_article.setdefault(row["article_id"], []).append(row)
-    result = score(items, by_article, names)
+    result = evaluate(items)
     c = result["counts"]
     print(
         f"Fact quality on {len(items)} hand-annotated articles "
