@@ -223,3 +223,16 @@ def test_surnames_are_counted_from_full_person_names():
     ):
         stats.add(clusters)
     assert stats.surnames["trump"] >= 2  # both mentions of the first article's person
+
+
+def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
+    from newsfacts.extract.ner import Mention, Recognised
+
+    body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
+    mentions = []
+    for text, kind in [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3:
+        start = body.index(text, mentions[-1].end if mentions else 0)
+        mentions.append(Mention(start, start + len(text), text, kind, 0, 0, len(body)))
+    (cluster,) = resolve(body, Recognised(mentions, [(0, len(body))]))
+    assert (cluster.name, cluster.type) == ("Gerard Houllier", "PERSON")
+    assert len(cluster.mentions) == 4

@@ -205,8 +205,9 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         texts = [m.text for m in members]
         name = _canonical(texts)
         # The fullest form's type wins: the model is surer of "Donald Trump"
-        # (PERSON) than of a bare "Trump" (often ORG).
-        full = Counter(m.type for m in members if m.text.endswith(name) or name.endswith(m.text))
+        # (PERSON) than of a bare "Trump" (often ORG), however often the bare
+        # form occurs.
+        full = Counter(m.type for m in members if m.text.endswith(name))
         kind = (full or Counter(m.type for m in members)).most_common(1)[0][0]
         clusters.append(
             Cluster(
