@@ -257,6 +257,42 @@ def test_he_said_skips_a_speaker_the_text_calls_a_woman():
     assert sources["He"] == "John Boehner"
 
 
+def _pronoun_sources(body: str) -> list[tuple[str, str | None]]:
+    """(statement, entity name) of each "he"/"she" attribution, in order."""
+    article = {"article_id": "2" * 16, "body": body, "published_date": dt.date(2019, 1, 1)}
+    resolved = resolve_articles([article])
+    entities, _, cluster_ids = entity_tables(resolved)
+    names = {e["entity_id"]: e["name"] for e in entities}
+    rows = sorted(fact_rows(resolved, cluster_ids), key=lambda r: r["start"])
+    return [
+        (r["text"], names.get(r["source_entity_id"]))
+        for r in rows
+        if r["kind"] == "attribution" and r["source_text"].lower() in ("he", "she")
+    ]
+
+
+def test_he_said_is_never_someone_named_inside_a_quotation():
+    body = (
+        "Gerard Houllier watched the match on Sunday. "
+        'He said: "Didier Drogba can change a game. Drogba is strong." '
+        "He added that he would return to management."
+    )
+    sources = _pronoun_sources(body)
+    assert [name for _, name in sources] == ["Gerard Houllier", "Gerard Houllier"]
+
+
+def test_a_person_who_opens_a_sentence_after_the_last_speaker_is_the_next_he():
+    body = (
+        "Senator Richard Blumenthal said the choice was a mistake. "
+        "Last year, the president asked Mick Mulvaney to run the bureau. "
+        "Mr. Mulvaney quickly went to work on the mission. "
+        "When he took over, he promised to split his time between the two offices."
+    )
+    sources = dict(_pronoun_sources(body))
+    promised = next(text for text in sources if "promised" in text)
+    assert sources[promised] == "Mick Mulvaney"
+
+
 def test_reporting_verbs_beyond_said():
     assert ("Weingarten", "person") in _attributions("Mr Weingarten pressed the witness.", {})
     assert ("Analysts", "anonymous") in _attributions("Analysts indicated a slowdown.", {})
