@@ -11,7 +11,7 @@ from newsfacts.entities import entity_tables, resolve_articles
 from newsfacts.extract.facts.attributions import find_attributions
 from newsfacts.extract.facts.dates import find_dates
 from newsfacts.extract.facts.quantities import find_quantities
-from newsfacts.extract.facts.quotes import find_quotes
+from newsfacts.extract.facts.quotes import find_quotes, speaker_for
 from newsfacts.extract.scraped import extract_scraped
 from newsfacts.facts import fact_rows
 from tests.conftest import SEED, require
@@ -291,6 +291,39 @@ def test_a_person_who_opens_a_sentence_after_the_last_speaker_is_the_next_he():
     sources = dict(_pronoun_sources(body))
     promised = next(text for text in sources if "promised" in text)
     assert sources[promised] == "Mick Mulvaney"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The two leaders reportedly met in secret.",
+        "It is understood that the deal was signed last night.",
+        "The film is thought to have cost millions.",
+    ],
+)
+def test_a_hedge_is_an_anonymous_attribution_without_a_source(body):
+    sentences = [(0, len(body))]
+    (hedge,) = find_attributions(body, sentences, [])
+    assert (hedge.source_text, hedge.source_type, hedge.start, hedge.end) == (
+        "",
+        "anonymous",
+        0,
+        len(body),
+    )
+
+
+def test_a_hedge_gives_way_to_a_named_source_and_is_nobody_s_quote():
+    body = 'Officials reportedly said the talks failed. "It is over," he said.'
+    found = find_attributions(body, [(0, 43), (44, len(body))], [])
+    assert [a.source_text for a in found] == ["Officials", "he"]
+    assert find_attributions("He thought to call her.", [(0, 23)], []) == []
+    body = "Fallen trees were reported to emergency services."
+    assert find_attributions(body, [(0, len(body))], []) == []
+    body = 'The deal reportedly collapsed. "It is over."'
+    attributions = find_attributions(body, [(0, 30), (31, len(body))], [])
+    assert [a.source_text for a in attributions] == [""]
+    (quote,) = find_quotes(body)
+    assert speaker_for(quote, attributions, body) is None
 
 
 def test_reporting_verbs_beyond_said():

@@ -302,7 +302,7 @@ def article_facts(
                 a.start,
                 a.end,
                 detail=f"{a.source_start}-{a.source_end}",
-                source_text=a.source_text,
+                source_text=a.source_text or None,
                 source_type=a.source_type,
                 source_entity_id=entity,
             )

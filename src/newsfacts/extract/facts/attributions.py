@@ -229,7 +229,7 @@ class Attribution:
     start: int  # the statement's sentence
     end: int
     cue_start: int
-    source_text: str
+    source_text: str  # "" for a hedge that names no source ("reportedly")
     source_start: int
     source_end: int
     source_type: str
@@ -292,7 +292,27 @@ def find_attributions(body: str, sentences: list[tuple[int, int]], mentions) -> 
         )
         if attribution is not None:
             found.setdefault((attribution.start, attribution.source_start), attribution)
+    for match in _HEDGE.finditer(body):
+        sentence = _sentence_of(sentences, match.start())
+        if sentence != (0, 0) and not any(a.start == sentence[0] for a in found.values()):
+            hedge = Attribution(
+                sentence[0], sentence[1], match.start(), "", *match.span(), "anonymous", None
+            )
+            found[(hedge.start, hedge.source_start)] = hedge
     return sorted(found.values(), key=lambda a: (a.start, a.source_start))
+
+
+# Statements the text attributes to nobody it names ("reportedly", "it is
+# understood", "is thought to have"): anonymous attributions without a source
+# (source_text ""), unless the sentence names one elsewhere. Only "to be" and
+# "to have" after the passive: "trees were reported to emergency services" is
+# no hedge.
+_HEDGE = re.compile(
+    r"\b(?:reportedly|reputedly|"
+    r"[Ii]t\s+is\s+(?:understood|believed|thought|said|reported|rumou?red|claimed)|"
+    r"(?:is|are|was|were)\s+(?:understood|believed|thought|said|reported|rumou?red)"
+    r"(?=\s+to\s+(?:be|have)\b))\b"
+)
 
 
 def _attribution_at(

@@ -38,7 +38,10 @@ def speaker_for(quote: Quote, attributions, body: str):
     paragraph_start = body.rfind("\n\n", 0, quote.start) + 2 if "\n\n" in body[: quote.start] else 0
     paragraph_end = body.find("\n\n", quote.end)
     paragraph_end = len(body) if paragraph_end < 0 else paragraph_end
-    nearby = [a for a in attributions if paragraph_start <= a.cue_start < paragraph_end]
+    # A hedge ("reportedly") names nobody to say the quote.
+    nearby = [
+        a for a in attributions if a.source_text and paragraph_start <= a.cue_start < paragraph_end
+    ]
     if not nearby:
         return None
     # Prefer a cue after the quote in the same paragraph ("…," he said), then before it.
