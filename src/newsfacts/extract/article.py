@@ -51,8 +51,14 @@ def content_hash(title: str, body: str) -> str:
     return hashlib.sha256(f"{title}\n\n{body}".encode()).hexdigest()
 
 
+# Characters language identification reads: its cost grows with the text, and
+# the first 2,000 give the same language as the first 5,000 on every one of
+# the shared corpus's 4,228 bodies (15 of them not English) in 64% of the time.
+_LANGUAGE_SAMPLE = 2000
+
+
 def detect_language(body: str) -> str:
-    code, _ = py3langid.classify(body[:5000])
+    code, _ = py3langid.classify(body[:_LANGUAGE_SAMPLE])
     return code
 
 

@@ -82,8 +82,11 @@ class Place:
     population: int = 0
 
 
+_KEY_SEPARATORS = re.compile(r"[\s.’']+")
+
+
 def key(name: str) -> str:
-    return re.sub(r"[\s.’']+", " ", name.casefold()).strip()
+    return _KEY_SEPARATORS.sub(" ", name.casefold()).strip()
 
 
 @functools.cache
@@ -190,6 +193,9 @@ def is_country_or_continent(name: str) -> bool:
     return any(p.kind in ("country", "continent") for p in lookup(name))
 
 
+# Asked once per single-word mention and answered by a scan of every country
+# name: the same few thousand words recur, so the answers are kept (bounded).
+@functools.lru_cache(maxsize=1 << 16)
 def demonym_country(word: str) -> str | None:
     """ "Tajik" → TJ, "Russian" → RU, "Chinese" → CN: a nationality adjective is a
     country's name cut at a common suffix. Only single capitalised words."""
