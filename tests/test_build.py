@@ -192,3 +192,18 @@ def test_manifest_accounts_for_every_file_of_the_shared_corpus(corpus_dir, bench
     )
     assert every_file_has_an_outcome.all()
     assert set(articles.article_id) == {i for ids in sources.article_ids for i in ids}
+
+
+def test_files_with_the_same_name_from_different_folders_build_together(tmp_path):
+    # Their (input_name, source_path) once collided and the sources table
+    # failed its own uniqueness check: the build crashed.
+    files = []
+    for folder in ("business", "sport"):
+        (tmp_path / folder).mkdir()
+        files.append(tmp_path / folder / "001.txt")
+        body = f"The {folder} desk wrote this story about the town council and its budget. " * 6
+        files[-1].write_text(f"A {folder} headline\n\n{body}\n")
+    report = newsfacts.build(files, tmp_path / "out", entities=False)
+    assert (report.articles, report.rejects) == (2, 0)
+    sources = pd.read_csv(tmp_path / "out" / "data" / "sources.csv")
+    assert sorted(sources.input_name) == ["business/001.txt", "sport/001.txt"]

@@ -56,3 +56,24 @@ def test_source_paths_are_relative_to_their_input(tmp_path):
     (tmp_path / "in" / ".hidden").write_text("x")
     sources = discover([tmp_path / "in"])
     assert [(s.input_name, s.source_path) for s in sources] == [("in", "sub/a.txt")]
+
+
+def test_inputs_that_share_a_name_are_told_apart_and_an_input_given_twice_is_read_once(tmp_path):
+    for folder in ("business", "sport"):
+        (tmp_path / "2021" / folder).mkdir(parents=True)
+        (tmp_path / "2021" / folder / "001.txt").write_text(f"A {folder} story.\n")
+    (tmp_path / "2022" / "sport").mkdir(parents=True)
+    (tmp_path / "2022" / "sport" / "a.txt").write_text("Another story.\n")
+    files = [tmp_path / "2021" / f / "001.txt" for f in ("sport", "business")]
+    folders = [tmp_path / "2021" / "sport", tmp_path / "2022" / "sport"]
+    found = discover([*files, *folders, files[0]])
+    assert sorted((s.input_name, s.source_path) for s in found) == [
+        ("2021/sport", "001.txt"),
+        ("2022/sport", "a.txt"),
+        ("business/001.txt", "business/001.txt"),
+        ("sport/001.txt", "sport/001.txt"),
+    ]
+    # The names depend on the set of inputs, not on their order.
+    assert discover([*reversed(folders), *reversed(files)]) == found
+    # Without a clash, an input keeps its own name.
+    assert [(s.input_name, s.source_path) for s in discover([files[1]])] == [("001.txt", "001.txt")]

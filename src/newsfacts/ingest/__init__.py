@@ -9,6 +9,7 @@ format: ``text`` (scraped page text and plain article text), ``html`` and
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,20 +57,45 @@ def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
     Hidden files and folders (".git", ".DS_Store") are skipped: they are not
     articles and would only fill the rejects table.
     """
-    found: list[SourceFile] = []
+    roots: dict[Path, Path] = {}  # resolved -> as given; an INPUT named twice is read once
     for given in inputs:
         root = Path(given)
         if not root.exists():
             raise BuildError(f"input not found: {given}")
+        roots.setdefault(root.resolve(), root)
+    # Named as before this list had to tell names apart: a folder by its real
+    # path, a file by the path it was given (a link keeps its own name).
+    named = [resolved if root.is_dir() else root.absolute() for resolved, root in roots.items()]
+    found: list[SourceFile] = []
+    for root, name in zip(roots.values(), _input_names(named), strict=True):
         if root.is_file():
-            found.append(SourceFile(root, root.name, root.name))
+            found.append(SourceFile(root, name, name))
             continue
-        name = root.resolve().name
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
             if path.is_file() and not any(part.startswith(".") for part in relative.parts):
                 found.append(SourceFile(path, relative.as_posix(), name, root))
     return sorted(found, key=lambda s: (s.input_name, s.source_path))
+
+
+def _input_names(paths: list[Path]) -> list[str]:
+    """Each INPUT's name in the tables: its last path component, with as many
+    parent folders as it takes to tell apart INPUTs that share it
+    ("business/001.txt" and "sport/001.txt"; "2021/html" and "2022/html").
+    Depends only on the set of INPUTs, not on their order."""
+    depth = [1] * len(paths)
+    while True:
+        names = [
+            "/".join(p.parts[-d:]).lstrip("/") or "/" for p, d in zip(paths, depth, strict=True)
+        ]
+        clashes = Counter(names)
+        longer = [
+            i for i, n in enumerate(names) if clashes[n] > 1 and depth[i] < len(paths[i].parts)
+        ]
+        if not longer:
+            return names
+        for i in longer:
+            depth[i] += 1
 
 
 def _logical_suffix(path: Path) -> tuple[str, bool]:
