@@ -12,9 +12,7 @@ order is a total order on the primary key (checked unique while merging).
 
 from __future__ import annotations
 
-import collections
 import csv
-import datetime as dt
 import heapq
 import itertools
 import json
@@ -68,32 +66,8 @@ def _sort_value(value) -> tuple:
     return (value is not None, "" if value is None else str(value))
 
 
-def _csv_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _csv_integer(value) -> str:
-    return "" if value is None else str(value)
-
-
-def _csv_array(value) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
-
-
-def _csv_string(value) -> str:
-    return "" if value is None else value if type(value) is str else _csv_text(value)
-
-
-# How a value of each Table Schema type is written into a CSV cell.
-_CSV_TEXT = collections.defaultdict(
-    lambda: _csv_text, {"array": _csv_array, "string": _csv_string, "integer": _csv_integer}
-)
+def _csv_array(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _text_size(row: dict, names: tuple) -> int:
@@ -232,10 +206,12 @@ class TableSink:
             {"newsfacts:version": version, "newsfacts:table": self.schema.name}
         )
         parquet_path = data_dir / f"{self.schema.name}.parquet"
-        converters = [(f["name"], _CSV_TEXT[f["type"]]) for f in self.schema.fields]
-        text_columns = [
-            i for i, f in enumerate(self.schema.fields) if f["name"] in self.text_fields
-        ]
+        names = self.schema.field_names
+        # The csv module writes every other value as its cell should read: None
+        # as empty, a float as repr(), a date as its ISO form, an int or a
+        # string as itself. Only arrays need converting (to JSON).
+        arrays = [i for i, f in enumerate(self.schema.fields) if f["type"] == "array"]
+        text_fields = self.text_fields
         with (
             parquet_writer(parquet_path, arrow_schema) as parquet,
             (data_dir / f"{self.schema.name}.csv").open("w", encoding="utf-8", newline="") as out,
@@ -245,11 +221,12 @@ class TableSink:
             group: list[dict] = []
             group_bytes = 0
             for row in itertools.chain([first] if first is not None else [], merged):
-                cells = [convert(row.get(name)) for name, convert in converters]
+                cells = list(map(row.get, names))
+                for i in arrays:
+                    cells[i] = _csv_array(cells[i])
                 writer.writerow(cells)
                 group.append(row)
-                # The string columns' cells are the strings themselves.
-                group_bytes += sum([len(cells[i]) for i in text_columns])
+                group_bytes += _text_size(row, text_fields)
                 if len(group) == ROW_GROUP_ROWS or group_bytes >= ROW_GROUP_BYTES:
                     parquet.write_table(pyarrow.Table.from_pylist(group, schema=arrow_schema))
                     group, group_bytes = [], 0
