@@ -236,3 +236,26 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
     (cluster,) = resolve(body, Recognised(mentions, [(0, len(body))]))
     assert (cluster.name, cluster.type) == ("Gerard Houllier", "PERSON")
     assert len(cluster.mentions) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("National Defense Authorization Act", "ORG", "LAW"),
+        ("Kyoto Protocol", "PRODUCT", "LAW"),
+        ("Sydney Olympics", "ORG", "EVENT"),
+        ("Rotterdam Film Festival", "FAC", "EVENT"),
+        ("Davis Cup", "FAC", "EVENT"),
+        # One word is no name of that kind; a company named "... Games" stays.
+        ("Act", "ORG", "ORG"),
+        ("Epic Games", "ORG", "ORG"),
+    ],
+)
+def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expected):
+    from newsfacts.extract.ner import Mention, Recognised
+
+    body = f"They spoke about the {text} on Monday."
+    start = body.index(text)
+    mention = Mention(start, start + len(text), text, label, 0, 0, len(body))
+    (cluster,) = resolve(body, Recognised([mention], [(0, len(body))]))
+    assert cluster.type == expected

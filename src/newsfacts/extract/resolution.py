@@ -44,6 +44,16 @@ _FACILITY = re.compile(
     r"|^(Stade|Stadio|Estadio|Parc|Paseo|Camp|Plaza|Piazza|Place)\b"
 )
 _AWARD = re.compile(r"\b(Award|Awards|Prize|Medal|Trophy|Oscar|Oscars|Emmy|Grammy)s?$")
+# Names whose last word says what they are, whatever the model called them:
+# "National Defense Authorization Act", "Kyoto Protocol" (laws); "Sydney
+# Olympics", "Rotterdam Film Festival", "Davis Cup" (events). At least two
+# words: a bare "Act" or "Cup" is no name. Not "Games" alone: "Epic Games" is
+# a company.
+_LAW = re.compile(r"\S\s+(Act|Treaty|Protocol|Amendment|Accords?)$")
+_EVENT = re.compile(
+    r"\S\s+(Olympics|Olympic Games|Commonwealth Games|Paralympics|Festival|Cup|Championships?|"
+    r"Grand Prix|Marathon|Tournament|Expo|Summit)$"
+)
 # Words before a name that make it a place rather than a team or a company.
 _LOCATIVE = re.compile(r"(?i)\b(in|at|from|near|to|into|across|capital|city|town|village|of)\s+$")
 _MINOR_WORDS = {"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "&"}
@@ -93,6 +103,10 @@ def _retyped(mention: Mention, before: str) -> str:
         return "ORG"
     if _AWARD.search(text) and label in ("ORG", "PERSON", "EVENT", "PRODUCT"):
         return "WORK_OF_ART"
+    if _LAW.search(text) and label in ("ORG", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART"):
+        return "LAW"
+    if _EVENT.search(text) and label in ("ORG", "PERSON", "FAC", "LAW", "PRODUCT", "GPE"):
+        return "EVENT"
     if (
         _FACILITY.search(text)
         and " " in text
