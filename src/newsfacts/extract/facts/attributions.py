@@ -27,17 +27,28 @@ CUES = (
     r"indicated|indicates|touted|blamed|pressed|highlighted|highlighting|whispered|whisper"
 )
 _PRONOUN_SOURCE = re.compile(r"(?i)\b(he|she|they)$")
-_UNNAMED = re.compile(
-    r"(?i)(?:\b(?:the|a|an|one|two|three|several|some|many|other|senior|local|"
-    r"government|police|military|u\.s\.|western|anonymous)\s+)?(?:\b[a-z-]+\s+){0,2}"
-    r"(?P<noun>officials?|spokes(?:man|woman|person|people)|sources?|police|authorities|analysts?|"
+# Nouns that stand for an unnamed source: "officials said", "according to a
+# spokesman", "said the company".
+_SOURCE_NOUNS = (
+    r"officials?|spokes(?:man|woman|person|people)|sources?|police|authorities|analysts?|"
     r"experts?|observers?|reports?|statement|study|survey|poll|data|documents?|filing|"
     r"government|officers?|diplomats?|residents?|witness(?:es)?|lawyers?|prosecutors?|aides?|"
     r"critics?|supporters?|researchers?|scientists?|economists?|insiders?|people|"
     r"advocates?|activists?|commentators?|"
     r"campaigners?|executives?|ministers?|minister|agency|company|firm|group|party|"
     r"commission|committee|union|court|judge|president|chairman|chief|leader|speaker|"
-    r"MPs|lawmakers|members|voters|fans|pair|natives|campaign|administration|department)$"
+    r"MPs|lawmakers|members|voters|fans|pair|natives|campaign|administration|department"
+)
+_UNNAMED = re.compile(
+    r"(?i)(?:\b(?:the|a|an|one|two|three|several|some|many|other|senior|local|"
+    r"government|police|military|u\.s\.|western|anonymous)\s+)?(?:\b[a-z-]+\s+){0,2}"
+    rf"(?P<noun>{_SOURCE_NOUNS})$"
+)
+# The same after the cue ("according to senior officials"; '"…," said a
+# spokesman'), where a pronoun may stand for the source too.
+_UNNAMED_AFTER = re.compile(
+    r"(?i)\s+((?:the|a|an|one|two|several|some|senior|local)\s+)?(?:[a-z-]+\s+){0,2}?"
+    rf"(?:{_SOURCE_NOUNS}|he|she|they|it)\b"
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 # Any other noun phrase a determiner opens, right before a verb of saying:
@@ -525,14 +536,7 @@ def _source_after(body, mentions, position: int, sentence, cue_start: int):
         index = following
     if index is not None and mentions[index].start < sentence[1]:
         return _from_mention(sentence, cue_start, mentions, index)
-    unnamed = re.match(
-        r"\s+((?:the|a|an|one|two|several|some|senior|local)\s+)?(?:[a-z-]+\s+){0,2}?"
-        r"(officials?|spokes(?:man|woman|person)|sources?|police|authorities|analysts?|experts?|"
-        r"reports?|statement|study|survey|poll|data|documents?|witness(?:es)?|advocates?|"
-        r"activists?|commentators?|he|she|they|it)\b",
-        body[position : sentence[1]],
-        re.I,
-    )
+    unnamed = _UNNAMED_AFTER.match(body[position : sentence[1]])
     if unnamed:
         start = position + unnamed.start() + len(unnamed.group(0)) - len(unnamed.group(0).lstrip())
         end = position + unnamed.end()
