@@ -207,3 +207,19 @@ def test_files_with_the_same_name_from_different_folders_build_together(tmp_path
     assert (report.articles, report.rejects) == (2, 0)
     sources = pd.read_csv(tmp_path / "out" / "data" / "sources.csv")
     assert sorted(sources.input_name) == ["business/001.txt", "sport/001.txt"]
+
+
+def test_a_package_built_inside_its_input_is_not_read_back_as_input(tmp_path):
+    shutil.copytree(newsfacts.sample_dir(), tmp_path / "in")
+    out, cache = tmp_path / "in" / "package", tmp_path / "in" / "cache"
+    first = newsfacts.build([tmp_path / "in"], out, entities=False, cache=cache)
+    second = newsfacts.build([tmp_path / "in"], out, entities=False, cache=cache)
+    assert (second.files, second.articles, second.rejects) == (
+        first.files,
+        first.articles,
+        first.rejects,
+    )
+    sources = pd.read_csv(out / "data" / "sources.csv")
+    assert not sources.source_path.str.startswith(("package/", "cache/")).any()
+    with pytest.raises(newsfacts.BuildError, match="inside the build's own output"):
+        newsfacts.build([out / "data"], out, entities=False)

@@ -165,7 +165,7 @@ def build(
     inputs = list(inputs or []) or [sample_dir()]
     out = Path(out)
     runner = Engine(engine, jobs, scheduler)
-    sources = discover(inputs)
+    sources = discover(inputs, exclude=[out] + ([Path(cache)] if cache is not None else []))
     if on_sources:
         on_sources(len(sources))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -51,17 +51,23 @@ class FileReading:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
+def discover(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -> list[SourceFile]:
     """Every file under the INPUTs (folders searched recursively), in a stable order.
 
     Hidden files and folders (".git", ".DS_Store") are skipped: they are not
-    articles and would only fill the rejects table.
+    articles and would only fill the rejects table. So are the folders in
+    ``exclude`` (the build's own output and cache, when they lie inside an
+    INPUT: a second build must not read the first one's tables as articles).
     """
+    excluded = [Path(folder).resolve() for folder in exclude]
     roots: dict[Path, Path] = {}  # resolved -> as given; an INPUT named twice is read once
     for given in inputs:
         root = Path(given)
         if not root.exists():
             raise BuildError(f"input not found: {given}")
+        inside = next((e for e in excluded if root.resolve().is_relative_to(e)), None)
+        if inside is not None:
+            raise BuildError(f"input {given} is inside the build's own output or cache: {inside}")
         roots.setdefault(root.resolve(), root)
     # Named as before this list had to tell names apart: a folder by its real
     # path, a file by the path it was given (a link keeps its own name).
@@ -73,8 +79,11 @@ def discover(inputs: Iterable[str | Path]) -> list[SourceFile]:
             continue
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
-            if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-                found.append(SourceFile(path, relative.as_posix(), name, root))
+            if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+                continue
+            if excluded and any(path.resolve().is_relative_to(e) for e in excluded):
+                continue
+            found.append(SourceFile(path, relative.as_posix(), name, root))
     return sorted(found, key=lambda s: (s.input_name, s.source_path))
 
 
