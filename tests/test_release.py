@@ -205,3 +205,20 @@ def test_code_version_changelog_and_published_data_version_agree():
     released = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.M)
     descriptor = json.loads((REPO / "datapackage" / "datapackage.json").read_text())
     assert released and released[0] == __version__ == descriptor["version"]
+
+
+def test_a_script_that_loads_tables_exits_cleanly_every_time(tmp_path):
+    # pyarrow's thread pool, decoding an in-memory Parquet file, aborted the
+    # interpreter at exit in about half of such runs (SIGABRT, "terminate
+    # called without an active exception"); one run in several is not enough.
+    shutil.copytree(REPO / "datapackage", tmp_path / "datapackage")
+    script = (
+        "import newsfacts\n"
+        "newsfacts.load('articles')\n"
+        "print(newsfacts.load('entities', as_='arrow').num_rows)\n"
+    )
+    for _ in range(8):
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
