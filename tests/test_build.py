@@ -223,3 +223,22 @@ def test_a_package_built_inside_its_input_is_not_read_back_as_input(tmp_path):
     assert not sources.source_path.str.startswith(("package/", "cache/")).any()
     with pytest.raises(newsfacts.BuildError, match="inside the build's own output"):
         newsfacts.build([out / "data"], out, entities=False)
+
+
+def test_a_build_never_replaces_what_is_not_its_own_package(tmp_path):
+    sample = newsfacts.sample_dir() / "plain"
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "thesis.txt").write_text("years of work")
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    for out in (documents, a_file):
+        with pytest.raises(newsfacts.BuildError, match="output"):
+            newsfacts.build([sample], out, entities=False)
+    assert (documents / "thesis.txt").read_text() == "years of work"
+    assert a_file.read_text() == "keep me"
+    # An empty folder, and a package a build wrote, are fine to (re)build into.
+    (tmp_path / "empty").mkdir()
+    newsfacts.build([sample], tmp_path / "empty", entities=False)
+    newsfacts.build([sample], tmp_path / "empty", entities=False)
+    assert (tmp_path / "empty" / "datapackage.json").exists()

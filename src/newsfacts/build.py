@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -113,6 +114,27 @@ def recover(out: Path) -> None:
         os.replace(backup, out)
 
 
+def _check_output(out: Path) -> None:
+    """Refuse an ``out`` the build would destroy: it replaces the folder whole,
+    which is right for a package it wrote before and wrong for anything else
+    (``-o ~/Documents``, ``-o corpus``, a file)."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise BuildError(f"output {out} exists and is not a folder: choose another -o")
+    if not any(out.iterdir()):
+        return
+    try:
+        descriptor = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        descriptor = None
+    if not isinstance(descriptor, dict) or "newsfacts:generator" not in descriptor:
+        raise BuildError(
+            f"output {out} holds files that are not a newsfacts data package, and a build "
+            "replaces its output folder whole: build into a new or empty folder"
+        )
+
+
 def _swap_into_place(staging: Path, out: Path) -> None:
     """Replace ``out`` with ``staging`` so that a reader, or a build killed at any
     moment, finds either the old package or the new one, never a mix."""
@@ -170,11 +192,14 @@ def build(
         on_sources(len(sources))
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
+    _check_output(out)
     staging = out.with_name(f".{out.name}.staging")
     work = out.with_name(f".{out.name}.work")  # spilled map results and sorted runs
     for folder in (staging, work):
-        if folder.exists():
+        if folder.is_dir() and not folder.is_symlink():
             shutil.rmtree(folder)
+        elif folder.exists() or folder.is_symlink():
+            folder.unlink()
     (staging / "data").mkdir(parents=True)
     try:
         store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
