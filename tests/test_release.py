@@ -222,3 +222,13 @@ def test_a_script_that_loads_tables_exits_cleanly_every_time(tmp_path):
             [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_a_release_never_replaces_a_folder_that_is_not_a_package(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<h1>my site</h1>")
+    with pytest.raises(newsfacts.BuildError, match="not a newsfacts data package"):
+        newsfacts.release(
+            [newsfacts.sample_dir()], "0.1.0", tmp_path / "dist", published=tmp_path / "site"
+        )
+    assert (tmp_path / "site" / "index.html").read_text() == "<h1>my site</h1>"

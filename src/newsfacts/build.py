@@ -114,7 +114,7 @@ def recover(out: Path) -> None:
         os.replace(backup, out)
 
 
-def _check_output(out: Path) -> None:
+def check_output(out: Path) -> None:
     """Refuse an ``out`` the build would destroy: it replaces the folder whole,
     which is right for a package it wrote before and wrong for anything else
     (``-o ~/Documents``, ``-o corpus``, a file)."""
@@ -192,7 +192,7 @@ def build(
         on_sources(len(sources))
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
-    _check_output(out)
+    check_output(out)
     staging = out.with_name(f".{out.name}.staging")
     work = out.with_name(f".{out.name}.work")  # spilled map results and sorted runs
     for folder in (staging, work):

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from newsfacts import package
-from newsfacts.build import BuildReport, build
+from newsfacts.build import BuildReport, build, check_output
 from newsfacts.diff import PackageDiff, diff_packages, is_allowed, next_version, parse_version
 from newsfacts.publish import database_path, publish
 from newsfacts.records import BuildError
@@ -173,6 +173,7 @@ def release(
 ) -> ReleaseReport:
     """Build, version, publish and package a data release (see the module doc)."""
     dist, published, work = Path(dist), Path(published), Path(work)
+    check_output(published)  # replaced whole at the end: refuse anything but a package
     staged = work / "release" / "datapackage"
     report = build(inputs, staged, entities=entities, version="0.0.0")
     chosen, difference = choose_version(version, published, staged)
