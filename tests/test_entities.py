@@ -259,3 +259,16 @@ def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expecte
     mention = Mention(start, start + len(text), text, label, 0, 0, len(body))
     (cluster,) = resolve(body, Recognised([mention], [(0, len(body))]))
     assert cluster.type == expected
+
+
+def test_a_capitalised_common_word_mentioned_once_is_no_entity():
+    from newsfacts.extract.ner import Mention, Recognised
+
+    body = "The Cabinet met on Monday. Ms. White said the cabinet was divided over white paper."
+    mentions = []
+    for text, label in [("Cabinet", "ORG"), ("White", "PERSON")]:
+        start = body.index(text)
+        mentions.append(Mention(start, start + len(text), text, label, 0, 0, len(body)))
+    clusters = resolve(body, Recognised(mentions, [(0, len(body))]))
+    # "Cabinet" is the word "cabinet"; "White" is a person even though "white" is a word.
+    assert [(c.name, c.type) for c in clusters] == [("White", "PERSON")]

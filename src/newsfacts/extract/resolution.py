@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from newsfacts.extract import gazetteer
 from newsfacts.extract.ner import Mention, Recognised
 
-ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames"})
+ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames", "common"})
 
 _INSTITUTION = re.compile(
     r"\b(Ministry|Department|Council|Committee|Agency|Organi[sz]ation|Party|Bank|Court|"
@@ -232,8 +232,24 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
                 {t for t in texts if t != name},
             )
         )
+    if "common" in steps:
+        clusters = [c for c in clusters if not _is_common_word(body, c)]
     _link_places(clusters)
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
+
+
+def _is_common_word(body: str, cluster: Cluster) -> bool:
+    """A one-word name mentioned once that the article also writes in lower
+    case ("the Cabinet" … "the cabinet", "State" … "the state") is a common
+    noun the model took for a name, not an entity."""
+    if len(cluster.mentions) != 1 or " " in cluster.name or not cluster.name.isalpha():
+        return False
+    if cluster.type == "PERSON":
+        return False  # surnames are words too: "Ms. White" ... "white voters"
+    word = cluster.name
+    if word.isupper() or word.lower() == word:
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", body) is not None
 
 
 def _join_plurals(groups: dict[str, list[Mention]]) -> None:
