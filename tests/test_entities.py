@@ -272,3 +272,17 @@ def test_a_capitalised_common_word_mentioned_once_is_no_entity():
     clusters = resolve(body, Recognised(mentions, [(0, len(body))]))
     # "Cabinet" is the word "cabinet"; "White" is a person even though "white" is a word.
     assert [(c.name, c.type) for c in clusters] == [("White", "PERSON")]
+
+
+def test_names_linked_to_one_place_are_one_entity_of_the_article():
+    from newsfacts.extract.ner import Mention, Recognised
+
+    body = "The US said no. Officials in the United States disagreed. The US later agreed."
+    mentions = []
+    for text in ("US", "United States", "US"):
+        start = body.index(text, mentions[-1].end if mentions else 0)
+        mentions.append(Mention(start, start + len(text), text, "GPE", 0, 0, len(body)))
+    (cluster,) = resolve(body, Recognised(mentions, [(0, len(body))]))
+    assert (cluster.name, cluster.type, cluster.aliases) == ("United States", "GPE", {"US"})
+    assert [m.start for m in cluster.mentions] == [m.start for m in mentions]
+    assert cluster.place is not None and cluster.place.country_code == "US"

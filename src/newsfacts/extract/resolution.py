@@ -235,7 +235,41 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     if "common" in steps:
         clusters = [c for c in clusters if not _is_common_word(body, c)]
     _link_places(clusters)
+    clusters = _merge_same_places(clusters)
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
+
+
+def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
+    """Names the gazetteer links to one place are one entity of the article:
+    "US" … "U.S." … "United States", "Britain" … "Great Britain". The merged
+    cluster takes the fullest name and the type of its most mentioned name."""
+    by_place: dict = {}
+    for cluster in clusters:
+        if cluster.place is not None:
+            by_place.setdefault(cluster.place, []).append(cluster)
+    merged = []
+    for cluster in clusters:
+        group = by_place.get(cluster.place) if cluster.place is not None else None
+        if not group or len(group) == 1:
+            merged.append(cluster)
+            continue
+        if cluster is not group[0]:
+            continue  # folded into the group's first cluster
+        mentions = sorted((m for c in group for m in c.mentions), key=lambda m: m.start)
+        texts = [m.text for m in mentions]
+        name = _canonical(texts)
+        main = max(group, key=lambda c: len(c.mentions))
+        merged.append(
+            Cluster(
+                main.type,
+                name,
+                name_key(name),
+                mentions,
+                {t for t in texts if t != name} | {a for c in group for a in c.aliases} - {name},
+                cluster.place,
+            )
+        )
+    return merged
 
 
 def _is_common_word(body: str, cluster: Cluster) -> bool:
