@@ -225,15 +225,23 @@ def test_surnames_are_counted_from_full_person_names():
     assert stats.surnames["trump"] >= 2  # both mentions of the first article's person
 
 
-def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
+def _resolve_tagged(body: str, tagged: list[tuple[str, str]]):
+    """Clusters of ``body`` whose model output is ``tagged``: (text, label) for
+    each mention in order, each found after the one before (one sentence)."""
     from newsfacts.extract.ner import Mention, Recognised
 
+    mentions, position = [], 0
+    for text, label in tagged:
+        start = body.index(text, position)
+        mentions.append(Mention(start, start + len(text), text, label, 0, 0, len(body)))
+        position = start + len(text)
+    return resolve(body, Recognised(mentions, [(0, len(body))])), mentions
+
+
+def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
     body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
-    mentions = []
-    for text, kind in [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3:
-        start = body.index(text, mentions[-1].end if mentions else 0)
-        mentions.append(Mention(start, start + len(text), text, kind, 0, 0, len(body)))
-    (cluster,) = resolve(body, Recognised(mentions, [(0, len(body))]))
+    tagged = [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3
+    (cluster,), _ = _resolve_tagged(body, tagged)
     assert (cluster.name, cluster.type) == ("Gerard Houllier", "PERSON")
     assert len(cluster.mentions) == 4
 
@@ -252,37 +260,21 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
     ],
 )
 def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expected):
-    from newsfacts.extract.ner import Mention, Recognised
-
-    body = f"They spoke about the {text} on Monday."
-    start = body.index(text)
-    mention = Mention(start, start + len(text), text, label, 0, 0, len(body))
-    (cluster,) = resolve(body, Recognised([mention], [(0, len(body))]))
+    (cluster,), _ = _resolve_tagged(f"They spoke about the {text} on Monday.", [(text, label)])
     assert cluster.type == expected
 
 
 def test_a_capitalised_common_word_mentioned_once_is_no_entity():
-    from newsfacts.extract.ner import Mention, Recognised
-
     body = "The Cabinet met on Monday. Ms. White said the cabinet was divided over white paper."
-    mentions = []
-    for text, label in [("Cabinet", "ORG"), ("White", "PERSON")]:
-        start = body.index(text)
-        mentions.append(Mention(start, start + len(text), text, label, 0, 0, len(body)))
-    clusters = resolve(body, Recognised(mentions, [(0, len(body))]))
+    clusters, _ = _resolve_tagged(body, [("Cabinet", "ORG"), ("White", "PERSON")])
     # "Cabinet" is the word "cabinet"; "White" is a person even though "white" is a word.
     assert [(c.name, c.type) for c in clusters] == [("White", "PERSON")]
 
 
 def test_names_linked_to_one_place_are_one_entity_of_the_article():
-    from newsfacts.extract.ner import Mention, Recognised
-
     body = "The US said no. Officials in the United States disagreed. The US later agreed."
-    mentions = []
-    for text in ("US", "United States", "US"):
-        start = body.index(text, mentions[-1].end if mentions else 0)
-        mentions.append(Mention(start, start + len(text), text, "GPE", 0, 0, len(body)))
-    (cluster,) = resolve(body, Recognised(mentions, [(0, len(body))]))
+    tagged = [("US", "GPE"), ("United States", "GPE"), ("US", "GPE")]
+    (cluster,), mentions = _resolve_tagged(body, tagged)
     assert (cluster.name, cluster.type, cluster.aliases) == ("United States", "GPE", {"US"})
     assert [m.start for m in cluster.mentions] == [m.start for m in mentions]
     assert cluster.place is not None and cluster.place.country_code == "US"
