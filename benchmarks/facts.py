@@ -15,6 +15,10 @@ newsfacts cleans it.
   attribution when it contains the gold cue text and names the same source
   (as written, or through its entity's name and aliases).
 - quotes: detection by overlap; speaker accuracy over matched quotes.
+- quantity subjects (when ``tests/annotations/facts-subjects`` exists): over
+  matched quantities, a predicted subject is right when its entity's name or
+  an alias is the annotated subject; precision over predicted subjects, recall
+  over annotated ones (a gold null counts against any prediction).
 
 Held out: ``tests/annotations/facts-heldout`` holds articles annotated after
 the extractors' rules were written and never used to write them (only the
@@ -47,6 +51,9 @@ from newsfacts.ingest import SourceFile, read_source  # noqa: E402
 
 ANNOTATIONS = REPO / "tests" / "annotations" / "facts"
 HELD_OUT = REPO / "tests" / "annotations" / "facts-heldout"
+# The subject entity of each gold quantity, annotated separately (after the
+# subject rule was written, without running it).
+SUBJECTS = REPO / "tests" / "annotations" / "facts-subjects" / "quantities.json"
 
 
 def _locate(body: str, text: str, occurrence: int = 1) -> tuple[int, int] | None:
@@ -59,13 +66,24 @@ def _locate(body: str, text: str, occurrence: int = 1) -> tuple[int, int] | None
 
 
 def load_articles(corpus: Path, folder: Path = ANNOTATIONS) -> list[tuple[dict, dict]]:
-    """(article row, gold annotation) for every article annotated in ``folder``."""
+    """(article row, gold annotation) for every article annotated in ``folder``;
+    gold quantities get their ``subject`` when ``SUBJECTS`` annotates them."""
+    subjects = json.loads(SUBJECTS.read_text())["articles"] if SUBJECTS.exists() else {}
     items = []
     for file in sorted(folder.glob("*.json")):
         for path, gold in sorted(json.loads(file.read_text())["articles"].items()):
             reading = read_source(SourceFile(corpus / path, path, "corpus"))
+            _add_subjects(gold.get("quantities", []), subjects.get(path, []))
             items.append((to_article_row(reading.records[0]), gold))
     return items
+
+
+def _add_subjects(quantities: list[dict], subjects: list[dict]) -> None:
+    known = {(s["text"], s.get("occurrence", 1)): s.get("subject") for s in subjects}
+    for q in quantities:
+        key = (q["text"], q.get("occurrence", 1))
+        if key in known:
+            q["subject"] = known[key]
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -140,6 +158,17 @@ def score(items, rows_by_article, names_by_entity) -> dict:
                 and _same_number(p["value_number"], g[1]["value"])
             ),
         )
+        for i, j in pairs:
+            if "subject" not in gold_q[j][1]:
+                continue
+            wanted = name_key(gold_q[j][1]["subject"] or "")
+            given = quantities[i]["subject_entity_id"]
+            forms = names_by_entity.get(given, set())
+            t.add(
+                subject_gold=bool(wanted),
+                subject_pred=given is not None,
+                subject_ok=bool(wanted) and any(f and (wanted in f or f in wanted) for f in forms),
+            )
         t.add(
             q_pred=len(quantities),
             q_gold=len(gold_q),
@@ -214,6 +243,9 @@ def score(items, rows_by_article, names_by_entity) -> dict:
         "attribution": prf(t["a_match"], t["a_pred"], t["a_match"], t["a_gold"]),
         "quote": prf(t["quote_match"], t["quote_pred"], t["quote_match"], t["quote_gold"]),
         "speaker_accuracy": t["speaker_ok"] / t["speaker_gold"] if t["speaker_gold"] else 0.0,
+        "quantity_subject": prf(
+            t["subject_ok"], t["subject_pred"], t["subject_ok"], t["subject_gold"]
+        ),
         "counts": t.counts,
     }
 
@@ -287,6 +319,12 @@ def main() -> int:
     print(f"{'unit accuracy':28} | {result['unit_accuracy']:17.3f} | >= 0.90")
     print(f"{'date resolution accuracy':28} | {result['date_resolution_accuracy']:17.3f} | >= 0.90")
     print(f"{'quote speaker accuracy':28} | {result['speaker_accuracy']:17.3f} |")
+    if c.get("subject_gold"):
+        p, r, f = result["quantity_subject"]
+        print(
+            f"{'quantity subjects':28} | {p:5.3f} {r:5.3f} {f:5.3f} | "
+            f"(matched quantities; {c['subject_gold']} with a subject in {SUBJECTS.name})"
+        )
     held_out(args.corpus)
 
     corpus_files = sorted((args.corpus / "article-bias-prediction" / "jsons").glob("*.json"))

@@ -326,6 +326,30 @@ def test_a_hedge_gives_way_to_a_named_source_and_is_nobody_s_quote():
     assert speaker_for(quote, attributions, body) is None
 
 
+def _quantity_subjects(body: str) -> dict[str, str | None]:
+    """Quantity text -> the name of its subject entity (None if it has none)."""
+    article = {"article_id": "3" * 16, "body": body, "published_date": dt.date(2021, 7, 14)}
+    resolved = resolve_articles([article])
+    entities, _, cluster_ids = entity_tables(resolved)
+    names = {e["entity_id"]: e["name"] for e in entities}
+    rows = fact_rows(resolved, cluster_ids)
+    return {r["text"]: names.get(r["subject_entity_id"]) for r in rows if r["kind"] == "quantity"}
+
+
+def test_a_quantity_s_subject_is_the_name_it_belongs_to_when_the_words_say_so():
+    subjects = _quantity_subjects(
+        "Apple sold 3 million phones in the spring. Japan's economy grew 0.2% in the quarter. "
+        "In London, 300 people marched. More than 1,000 Afghan troops fled. "
+        "The base houses some 5,500 troops."
+    )
+    assert subjects["3 million phones"] == "Apple"
+    assert subjects["0.2%"] == "Japan"
+    assert subjects["More than 1,000 Afghan troops"] == "Afghan"
+    # A place after "in" is where it happened; an unnamed base has no entity.
+    assert subjects["300 people"] is None
+    assert subjects["some 5,500 troops"] is None
+
+
 def test_reporting_verbs_beyond_said():
     assert ("Weingarten", "person") in _attributions("Mr Weingarten pressed the witness.", {})
     assert ("Analysts", "anonymous") in _attributions("Analysts indicated a slowdown.", {})

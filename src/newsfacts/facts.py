@@ -204,6 +204,44 @@ def _resolve_pronoun(
     return before[-1].entity if before else None
 
 
+# Between a quantity's subject and the quantity: a possessive and a few
+# lower-case words ("Japan's economy grew", "Apple sold", "grow by"), or the
+# comma of an apposition ("Ms Love, 40,"). No other name, no clause or
+# sentence break, and no preposition but "by": after "told a crowd of" or
+# "won the title in" the number belongs to something else.
+_GAP_WORD = r"(?!(?:of|to|for|with|at|in|on|from|that|which|who|whom|when|where|as)\b)[a-z][\w'’-]*"
+_SUBJECT_GAP = re.compile(rf"(?:['’]s)?(?:\s+{_GAP_WORD}){{0,6}}\s+|,\s*")
+# A name after one of these is where or whence, not who: "in London, 300 marched".
+_PLACE_PREPOSITION = re.compile(
+    r"(?i)\b(?:in|at|from|to|on|for|of|with|by|near|into|across)\s+(?:the\s+)?$"
+)
+
+
+def _quantity_subject(body: str, quantity, pairs) -> str | None:
+    """The entity a quantity is about, when the words around it make that
+    clear: a name inside the quantity ("1,000 Afghan troops"), else the name
+    just before it that the gap shows is its subject or owner ("Apple sold
+    3 million phones", "Japan's economy grew 0.2%", "Ms Love, 40,")."""
+    before = None
+    for mention, entity, _ in pairs:
+        if mention.start >= quantity.end:
+            break
+        if entity is None:
+            continue
+        if quantity.start <= mention.start and mention.end <= quantity.end:
+            return entity
+        if mention.end <= quantity.start:
+            before = (mention, entity)
+    if before is None:
+        return None
+    mention, entity = before
+    if not _SUBJECT_GAP.fullmatch(body[mention.end : quantity.start]):
+        return None
+    if _PLACE_PREPOSITION.search(body[mention.sentence_start : mention.start]):
+        return None
+    return entity
+
+
 @dataclass
 class FactFinds:
     """What the text of one article states, before entities have corpus-wide ids.
@@ -250,6 +288,7 @@ def article_facts(
     if finds is None:
         finds = find_facts(article, clusters, sentences)
     rows = []
+    pairs = _mention_entities(clusters, cluster_ids)
     for q in finds.quantities:
         rows.append(
             _row(
@@ -262,6 +301,7 @@ def article_facts(
                 value_high=q.high,
                 approx=q.approx,
                 unit=q.unit,
+                subject_entity_id=_quantity_subject(body, q, pairs),
             )
         )
     for d in finds.dates:
@@ -276,7 +316,6 @@ def article_facts(
                 date_precision=d.precision,
             )
         )
-    pairs = _mention_entities(clusters, cluster_ids)
     people = _people(body, pairs, [quote for quote, _ in finds.quotes])
     genders = _genders(body, pairs)
     sources = []
