@@ -278,3 +278,19 @@ def test_names_linked_to_one_place_are_one_entity_of_the_article():
     assert (cluster.name, cluster.type, cluster.aliases) == ("United States", "GPE", {"US"})
     assert [m.start for m in cluster.mentions] == [m.start for m in mentions]
     assert cluster.place is not None and cluster.place.country_code == "US"
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "label", "expected"),
+    [
+        ("The film Submission was shown once.", "Submission", "PRODUCT", "WORK_OF_ART"),
+        ("He worked on films such as Troy.", "Troy", "GPE", "WORK_OF_ART"),
+        ("Size, whose New Forms album won, spoke.", "New Forms", "ORG", "WORK_OF_ART"),
+        ("A drama entitled “Underexposure” opens.", "Underexposure", "ORG", "WORK_OF_ART"),
+        # A verb is no cue: the club stays a club.
+        ("They play Liverpool on Saturday.", "Liverpool", "ORG", "ORG"),
+    ],
+)
+def test_a_name_the_text_calls_a_film_album_or_book_is_a_work(body, text, label, expected):
+    (cluster,), _ = _resolve_tagged(body, [(text, label)])
+    assert cluster.type == expected

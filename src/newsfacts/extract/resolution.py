@@ -44,6 +44,14 @@ _FACILITY = re.compile(
     r"|^(Stade|Stadio|Estadio|Parc|Paseo|Camp|Plaza|Piazza|Place)\b"
 )
 _AWARD = re.compile(r"\b(Award|Awards|Prize|Medal|Trophy|Oscar|Oscars|Emmy|Grammy)s?$")
+# A title the text calls a work: "the film Submission", "films such as Troy",
+# "an Iraqi-German offering entitled Underexposure", "his New Forms album".
+_WORK_BEFORE = re.compile(
+    r"(?i)\b(?:films?|movies?|drama|documentary|album|single|song|books?|novel|"
+    r"musical|series|sitcom|programme|entitled|titled)"
+    r"(?:\s+(?:such\s+as|including|like))?\s+[\"“‘']?$"
+)
+_WORK_AFTER = re.compile(r"[\"”’']?\s+(?:album|single|EP)\b")
 # Names whose last word says what they are, whatever the model called them:
 # "National Defense Authorization Act", "Kyoto Protocol" (laws); "Sydney
 # Olympics", "Rotterdam Film Festival", "Davis Cup" (events). At least two
@@ -96,8 +104,11 @@ def _fix_span(body: str, mention: Mention) -> Mention | None:
     return replace(mention, start=start, end=end, text=body[start:end])
 
 
-def _retyped(mention: Mention, before: str) -> str:
+def _retyped(mention: Mention, before: str, after: str = "") -> str:
     text, label = mention.text, mention.type
+    if label != "WORK_OF_ART" and (_WORK_BEFORE.search(before) or _WORK_AFTER.match(after)):
+        return "WORK_OF_ART"
+    before = before[-12:]
     places = gazetteer.lookup(text)
     if _INSTITUTION.search(text) and label in ("GPE", "LOC", "PERSON", "FAC", "NORP"):
         return "ORG"
@@ -195,7 +206,10 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         mentions = [m for m in (_fix_span(body, m) for m in mentions) if m]
     if "retype" in steps:
         mentions = [
-            replace(m, type=_retyped(m, body[max(0, m.start - 12) : m.start])) for m in mentions
+            replace(
+                m, type=_retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
+            )
+            for m in mentions
         ]
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
