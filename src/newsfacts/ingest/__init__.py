@@ -73,15 +73,18 @@ def discover(inputs: Iterable[str | Path], exclude: Iterable[str | Path] = ()) -
     # path, a file by the path it was given (a link keeps its own name).
     named = [resolved if root.is_dir() else root.absolute() for resolved, root in roots.items()]
     found: list[SourceFile] = []
-    for root, name in zip(roots.values(), _input_names(named), strict=True):
+    for (resolved, root), name in zip(roots.items(), _input_names(named), strict=True):
         if root.is_file():
             found.append(SourceFile(root, name, name))
             continue
+        # Only a folder excluded inside this INPUT can hide files in it (a link
+        # that leads out of an INPUT is rejected when read, never followed).
+        inner = [e for e in excluded if e.is_relative_to(resolved)]
         for path in sorted(root.rglob("*")):
             relative = path.relative_to(root)
             if any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if excluded and any(path.resolve().is_relative_to(e) for e in excluded):
+            if inner and any(path.resolve().is_relative_to(e) for e in inner):
                 continue
             found.append(SourceFile(path, relative.as_posix(), name, root))
     return sorted(found, key=lambda s: (s.input_name, s.source_path))
