@@ -10,7 +10,9 @@ newsfacts cleans it.
   the values are equal; unit accuracy is over matched pairs, comparing head
   nouns (plural "s" and case ignored: "electoral votes" = "votes").
 - dates: resolution accuracy is the share of gold dates with a value for which
-  an overlapping prediction has the same date.
+  an overlapping prediction has the same date. The same score is given for
+  dateparser's ``search_dates`` (the published date as its relative base), the
+  library the date rules were measured against.
 - attributions: a prediction (the statement's sentence) matches a gold
   attribution when it contains the gold cue text and names the same source
   (as written, or through its entity's name and aliases).
@@ -275,6 +277,49 @@ def evaluate(items) -> dict:
     return score(items, by_article, names)
 
 
+def library_dates(items) -> tuple[float, int, int] | None:
+    """Date resolution accuracy of dateparser's ``search_dates`` on the same
+    gold, with the published date as its relative base and its most favourable
+    settings for this scoring (first day of a month, dates from the past); the
+    library newsfacts would otherwise use. None when dateparser is missing."""
+    try:
+        from dateparser.search import search_dates
+    except ImportError:
+        return None
+    import datetime as dt
+
+    correct = valued = 0
+    for article, gold in items:
+        body, published = article["body"], article.get("published_date")
+        if isinstance(published, str):
+            published = dt.date.fromisoformat(published)
+        settings = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+        if published:
+            settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time())
+        rows, position = [], 0
+        for text, value in search_dates(body, languages=["en"], settings=settings) or []:
+            start = body.find(text, position)
+            if start < 0:
+                continue
+            position = start + len(text)
+            rows.append({"start": start, "end": position, "value": value.date().isoformat()})
+        golds = [
+            (_locate(body, g["text"], g.get("occurrence", 1)), g) for g in gold.get("dates", [])
+        ]
+        golds = [(span, g) for span, g in golds if span and g["value"]]
+        correct += len(
+            _match(
+                rows,
+                golds,
+                lambda p, g: (
+                    _overlaps((p["start"], p["end"]), g[0]) and p["value"] == g[1]["value"]
+                ),
+            )
+        )
+        valued += len(golds)
+    return (correct / valued if valued else 0.0), correct, valued
+
+
 def held_out(corpus: Path) -> None:
     """Attribution P/R/F1 on the held-out articles, if there are any."""
     items = load_articles(corpus, HELD_OUT)
@@ -318,6 +363,13 @@ def main() -> int:
         print(f"{label:28} | {p:5.3f} {r:5.3f} {f:5.3f} | {target}")
     print(f"{'unit accuracy':28} | {result['unit_accuracy']:17.3f} | >= 0.90")
     print(f"{'date resolution accuracy':28} | {result['date_resolution_accuracy']:17.3f} | >= 0.90")
+    library = library_dates(items)
+    if library is not None:
+        accuracy, correct, valued = library
+        print(
+            f"{'  dateparser, same gold':28} | {accuracy:17.3f} | "
+            f"(search_dates with the published date as base: {correct}/{valued})"
+        )
     print(f"{'quote speaker accuracy':28} | {result['speaker_accuracy']:17.3f} |")
     if c.get("subject_gold"):
         p, r, f = result["quantity_subject"]
