@@ -12,7 +12,8 @@ newsfacts cleans it.
 - dates: resolution accuracy is the share of gold dates with a value for which
   an overlapping prediction has the same date. The same score is given for
   dateparser's ``search_dates`` (the published date as its relative base), the
-  library the date rules were measured against.
+  library the date rules were measured against; quantulum3's parser is scored
+  on the quantities when it is installed (``pip install quantulum3``).
 - attributions: a prediction (the statement's sentence) matches a gold
   attribution when it contains the gold cue text and names the same source
   (as written, or through its entity's name and aliases).
@@ -320,6 +321,44 @@ def library_dates(items) -> tuple[float, int, int] | None:
     return (correct / valued if valued else 0.0), correct, valued
 
 
+def library_quantities(items) -> tuple[float, float, float] | None:
+    """Quantity P/R/F1 (value match, as above) of quantulum3's parser on the same
+    gold; None when quantulum3 is not installed (``pip install quantulum3``)."""
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # it warns that its optional classifier is missing
+            from quantulum3 import parser
+    except ImportError:
+        return None
+    predicted = gold_count = matched = 0
+    for article, gold in items:
+        body = article["body"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = parser.parse(body)
+        rows = [{"start": q.span[0], "end": q.span[1], "value": q.value} for q in found]
+        golds = [
+            (_locate(body, g["text"], g.get("occurrence", 1)), g)
+            for g in gold.get("quantities", [])
+        ]
+        golds = [(span, g) for span, g in golds if span]
+        matched += len(
+            _match(
+                rows,
+                golds,
+                lambda p, g: (
+                    _overlaps((p["start"], p["end"]), g[0])
+                    and _same_number(p["value"], g[1]["value"])
+                ),
+            )
+        )
+        predicted += len(rows)
+        gold_count += len(golds)
+    return prf(matched, predicted, matched, gold_count)
+
+
 def held_out(corpus: Path) -> None:
     """Attribution P/R/F1 on the held-out articles, if there are any."""
     items = load_articles(corpus, HELD_OUT)
@@ -361,6 +400,9 @@ def main() -> int:
     ):
         p, r, f = result[key]
         print(f"{label:28} | {p:5.3f} {r:5.3f} {f:5.3f} | {target}")
+        if key == "quantity" and (library := library_quantities(items)) is not None:
+            p, r, f = library
+            print(f"{'  quantulum3, same gold':28} | {p:5.3f} {r:5.3f} {f:5.3f} | (its parser)")
     print(f"{'unit accuracy':28} | {result['unit_accuracy']:17.3f} | >= 0.90")
     print(f"{'date resolution accuracy':28} | {result['date_resolution_accuracy']:17.3f} | >= 0.90")
     library = library_dates(items)
