@@ -377,6 +377,12 @@ def test_reporting_verbs_beyond_said():
         ("A friend of the victim said it was over.", {}, set()),
         # A capitalised word opening a sentence is not a name by itself.
         ("Last week the company raised prices, saying costs rose.", {}, set()),
+        # An unnamed source starts at its determiner, not at the verb before it.
+        (
+            "Officials cited a report, which found that prices rose.",
+            {},
+            {("Officials", "official"), ("a report", "document")},
+        ),
     ],
 )
 def test_attribution_sources_exact(body, names, expected):

@@ -51,6 +51,7 @@ _UNNAMED_AFTER = re.compile(
     rf"(?:{_SOURCE_NOUNS}|he|she|they|it)\b"
 )
 _PRONOUNS = {"he", "she", "they", "it", "we", "i"}
+_INNER_DETERMINER = re.compile(r"\s((?:the|a|an|its|their|his|her|our|some|several)\s)")
 # Any other noun phrase a determiner opens, right before a verb of saying:
 # "The ex-porn star said", "the restaurant denied"; and quantifiers standing
 # for people ("many said", "others argued"). Only with verbs that cannot be
@@ -470,6 +471,11 @@ def _source_before(body, mentions, before: str, sentence, cue_start: int, cue: s
             unnamed = None  # "A friend of the victim said": the victim is not the source
     if unnamed:
         start = offset + unnamed.start()
+        # The words before a noun may reach back over a verb ("cited a report,
+        # which found"): a determiner inside starts the noun phrase.
+        inner = list(_INNER_DETERMINER.finditer(body, start, source_end))
+        if inner:
+            start = inner[-1].start(1)
         text = body[start:source_end]
         return Attribution(
             sentence[0], sentence[1], cue_start, text, start, source_end, _type_of(text, None), None
