@@ -123,6 +123,41 @@ def _match(preds: list, golds: list, fits) -> list[tuple[int, int]]:
     return pairs
 
 
+def _gold_spans(body: str, gold: dict, kind: str) -> tuple[list[tuple], int]:
+    """(span, item) of each gold item of ``kind`` found in ``body``, and how
+    many were not found there."""
+    found, missing = [], 0
+    for g in gold.get(kind, []):
+        span = _locate(body, g["text"], g.get("occurrence", 1))
+        if span is None:
+            missing += 1
+        else:
+            found.append((span, g))
+    return found, missing
+
+
+def _same_quantity(pred: dict, gold: tuple) -> bool:
+    """A predicted quantity overlaps a located gold one and has its value."""
+    return _overlaps((pred["start"], pred["end"]), gold[0]) and _same_number(
+        pred["value_number"], gold[1]["value"]
+    )
+
+
+def _same_date(pred: dict, gold: tuple) -> bool:
+    """A predicted date overlaps a located gold one and resolves to its value."""
+    return (
+        _overlaps((pred["start"], pred["end"]), gold[0])
+        and pred["value_date"] is not None
+        and pred["value_date"].isoformat() == gold[1]["value"]
+    )
+
+
+def _names_match(wanted: str, forms) -> bool:
+    """A gold name (``name_key`` form) and a prediction's name forms agree:
+    one contains the other."""
+    return bool(wanted) and any(f and (wanted in f or f in wanted) for f in forms)
+
+
 class Tally:
     def __init__(self):
         self.counts: dict[str, int] = {}
@@ -142,25 +177,13 @@ def score(items, rows_by_article, names_by_entity) -> dict:
         rows = rows_by_article.get(article["article_id"], [])
 
         def located(kind, body=body, gold=gold):
-            out = []
-            for g in gold.get(kind, []):
-                span = _locate(body, g["text"], g.get("occurrence", 1))
-                if span is None:
-                    t.add(unlocated=1)
-                    continue
-                out.append((span, g))
-            return out
+            found, missing = _gold_spans(body, gold, kind)
+            t.add(unlocated=missing)
+            return found
 
         quantities = [r for r in rows if r["kind"] == "quantity"]
         gold_q = located("quantities")
-        pairs = _match(
-            quantities,
-            gold_q,
-            lambda p, g: (
-                _overlaps((p["start"], p["end"]), g[0])
-                and _same_number(p["value_number"], g[1]["value"])
-            ),
-        )
+        pairs = _match(quantities, gold_q, _same_quantity)
         for i, j in pairs:
             if "subject" not in gold_q[j][1]:
                 continue
@@ -170,7 +193,7 @@ def score(items, rows_by_article, names_by_entity) -> dict:
             t.add(
                 subject_gold=bool(wanted),
                 subject_pred=given is not None,
-                subject_ok=bool(wanted) and any(f and (wanted in f or f in wanted) for f in forms),
+                subject_ok=_names_match(wanted, forms),
             )
         t.add(
             q_pred=len(quantities),
@@ -185,15 +208,7 @@ def score(items, rows_by_article, names_by_entity) -> dict:
         dates = [r for r in rows if r["kind"] == "date"]
         gold_d = located("dates")
         valued = [g for g in gold_d if g[1]["value"]]
-        correct = _match(
-            dates,
-            valued,
-            lambda p, g: (
-                _overlaps((p["start"], p["end"]), g[0])
-                and p["value_date"] is not None
-                and p["value_date"].isoformat() == g[1]["value"]
-            ),
-        )
+        correct = _match(dates, valued, _same_date)
         detected = _match(dates, gold_d, lambda p, g: _overlaps((p["start"], p["end"]), g[0]))
         t.add(
             d_valued=len(valued),
@@ -212,7 +227,7 @@ def score(items, rows_by_article, names_by_entity) -> dict:
             wanted = name_key(g[1].get("source_text") or "")
             forms = {name_key(pred["source_text"] or "")}
             forms |= names_by_entity.get(pred["source_entity_id"], set())
-            return bool(wanted) and any(f and (wanted in f or f in wanted) for f in forms)
+            return _names_match(wanted, forms)
 
         pairs = _match(
             attributions,
@@ -303,20 +318,9 @@ def library_dates(items) -> tuple[float, int, int] | None:
             if start < 0:
                 continue
             position = start + len(text)
-            rows.append({"start": start, "end": position, "value": value.date().isoformat()})
-        golds = [
-            (_locate(body, g["text"], g.get("occurrence", 1)), g) for g in gold.get("dates", [])
-        ]
-        golds = [(span, g) for span, g in golds if span and g["value"]]
-        correct += len(
-            _match(
-                rows,
-                golds,
-                lambda p, g: (
-                    _overlaps((p["start"], p["end"]), g[0]) and p["value"] == g[1]["value"]
-                ),
-            )
-        )
+            rows.append({"start": start, "end": position, "value_date": value.date()})
+        golds = [(span, g) for span, g in _gold_spans(body, gold, "dates")[0] if g["value"]]
+        correct += len(_match(rows, golds, _same_date))
         valued += len(golds)
     return (correct / valued if valued else 0.0), correct, valued
 
@@ -338,22 +342,9 @@ def library_quantities(items) -> tuple[float, float, float] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             found = parser.parse(body)
-        rows = [{"start": q.span[0], "end": q.span[1], "value": q.value} for q in found]
-        golds = [
-            (_locate(body, g["text"], g.get("occurrence", 1)), g)
-            for g in gold.get("quantities", [])
-        ]
-        golds = [(span, g) for span, g in golds if span]
-        matched += len(
-            _match(
-                rows,
-                golds,
-                lambda p, g: (
-                    _overlaps((p["start"], p["end"]), g[0])
-                    and _same_number(p["value"], g[1]["value"])
-                ),
-            )
-        )
+        rows = [{"start": q.span[0], "end": q.span[1], "value_number": q.value} for q in found]
+        golds = _gold_spans(body, gold, "quantities")[0]
+        matched += len(_match(rows, golds, _same_quantity))
         predicted += len(rows)
         gold_count += len(golds)
     return prf(matched, predicted, matched, gold_count)
