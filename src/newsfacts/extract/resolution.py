@@ -108,7 +108,7 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
     text, label = mention.text, mention.type
     if label != "WORK_OF_ART" and (_WORK_BEFORE.search(before) or _WORK_AFTER.match(after)):
         return "WORK_OF_ART"
-    before = before[-12:]
+    before = before[-12:]  # the window the locative rule below was measured with
     places = gazetteer.lookup(text)
     if _INSTITUTION.search(text) and label in ("GPE", "LOC", "PERSON", "FAC", "NORP"):
         return "ORG"
@@ -279,7 +279,7 @@ def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
                 name,
                 name_key(name),
                 mentions,
-                {t for t in texts if t != name} | {a for c in group for a in c.aliases} - {name},
+                (set(texts) | {a for c in group for a in c.aliases}) - {name},
                 cluster.place,
             )
         )
