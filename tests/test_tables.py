@@ -58,6 +58,45 @@ def test_a_primary_key_repeated_in_two_runs_is_an_error(tmp_path):
         _write(rows, tmp_path, run_rows=10)
 
 
+def test_a_primary_key_repeated_in_a_table_that_never_spilled_is_an_error(tmp_path, monkeypatch):
+    from newsfacts import tables
+
+    monkeypatch.setattr(tables, "BATCH_ROWS", 10)  # pandera sees one batch at a time
+    rows = [_mention(1, s) for s in range(0, 300, 10)] + [_mention(1, 120)]
+    with pytest.raises(BuildError, match=r"duplicate primary key \('0+1', '120', '125'\)"):
+        _write(rows, tmp_path, run_rows=1_000)
+
+
+def test_row_groups_close_on_the_rows_not_on_how_they_were_batched(tmp_path, monkeypatch):
+    from newsfacts import tables
+
+    monkeypatch.setattr(tables, "ROW_GROUP_BYTES", 3_000)
+    rows = [
+        _mention(a, s) | {"text": "x" * (1 + a + s % 90)}
+        for a in range(30)
+        for s in range(0, 500, 50)
+    ]
+    random.Random(5).shuffle(rows)
+    _, whole = _write(rows, tmp_path / "whole", run_rows=len(rows) + 1)
+    _, runs = _write(rows, tmp_path / "runs", run_rows=37)
+    assert whole.read_bytes() == runs.read_bytes()
+    metadata = pq.ParquetFile(whole).metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    # The rule, row by row over the sorted table: a group closes on the row
+    # that brings its text (UTF-8 bytes of the string columns) to the bound.
+    expected, rows_in_group, text_in_group = [], 0, 0
+    for row in pq.read_table(whole).to_pylist():
+        rows_in_group += 1
+        text_in_group += sum(
+            len(row[n].encode()) for n in ("article_id", "entity_id", "text", "type")
+        )
+        if text_in_group >= 3_000:
+            expected.append(rows_in_group)
+            rows_in_group, text_in_group = 0, 0
+    expected += [rows_in_group] if rows_in_group else []
+    assert sizes == expected and len(sizes) > 5
+
+
 def test_a_row_that_fails_the_schema_names_its_table(tmp_path):
     rows = [_mention(1, 0) | {"start": -5}]
     with pytest.raises(BuildError, match="table mentions"):
