@@ -29,7 +29,7 @@ from newsfacts.engines import Engine, run_map
 from newsfacts.ingest import Limits, discover
 from newsfacts.map_stage import FileResult, Options
 from newsfacts.records import BuildError, SourceFile
-from newsfacts.reduce_stage import Reducer
+from newsfacts.reduce_stage import Reducer, fewer_collections
 from newsfacts.schemas import all_schemas
 
 
@@ -212,33 +212,34 @@ def build(
         timings["map (wall)"] = time.perf_counter() - step
 
         stage = on_stage or (lambda _name: None)
-        stage("articles")
-        reducer = Reducer(results, store, work / "runs", timings, options)
-        stats = reducer.write_articles(entities)
-        if strict:
-            reducer.check_strict()
-        if entities:
-            stage("entities and facts")
-            reducer.write_entities_and_facts(stats)
-        reducer.write_manifest()
-        report = BuildReport(
-            out=out,
-            files=len(sources),
-            records=sum(r.records for r in results),
-            articles=len(reducer.valid),
-            duplicates=len(reducer.folded.duplicates),
-            rejects=len(reducer.rejects),
-            file_rejects=sum(r.file_rejects for r in results),
-            reject_reasons=Counter(r.reason for _, r in reducer.rejects),
-            timings=timings,
-        )
-        if cache is not None:
-            report.cache_hits, report.cache_misses = store.hits, store.misses
-        stage("writing")
-        names = " ".join(sorted({r.source.input_name for r in results}))
-        command = f"newsfacts build {names}"
-        _write(reducer.sinks, results, staging, report, version or __version__, command)
-        report.timings["validate (frictionless)"] += _validate(staging, out, runner)
+        with fewer_collections():
+            stage("articles")
+            reducer = Reducer(results, store, work / "runs", timings, options)
+            stats = reducer.write_articles(entities)
+            if strict:
+                reducer.check_strict()
+            if entities:
+                stage("entities and facts")
+                reducer.write_entities_and_facts(stats)
+            reducer.write_manifest()
+            report = BuildReport(
+                out=out,
+                files=len(sources),
+                records=sum(r.records for r in results),
+                articles=len(reducer.valid),
+                duplicates=len(reducer.folded.duplicates),
+                rejects=len(reducer.rejects),
+                file_rejects=sum(r.file_rejects for r in results),
+                reject_reasons=Counter(r.reason for _, r in reducer.rejects),
+                timings=timings,
+            )
+            if cache is not None:
+                report.cache_hits, report.cache_misses = store.hits, store.misses
+            stage("writing")
+            names = " ".join(sorted({r.source.input_name for r in results}))
+            command = f"newsfacts build {names}"
+            _write(reducer.sinks, results, staging, report, version or __version__, command)
+            report.timings["validate (frictionless)"] += _validate(staging, out, runner)
         _swap_into_place(staging, out)
     finally:
         for folder in (staging, work):
