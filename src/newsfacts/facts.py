@@ -316,8 +316,12 @@ def article_facts(
                 date_precision=d.precision,
             )
         )
-    people = _people(body, pairs, [quote for quote, _ in finds.quotes])
-    genders = _genders(body, pairs)
+    # Who a "he"/"she" may be: worked out only in articles that have one (it
+    # reads the text around every name; about 40% of the corpus has none).
+    people, genders = [], {}
+    if any(_is_pronoun(a) for a in finds.attributions):
+        people = _people(body, pairs, [quote for quote, _ in finds.quotes])
+        genders = _genders(body, pairs)
     sources = []
     speakers: list[tuple[int, str | None]] = []
     for a in finds.attributions:
