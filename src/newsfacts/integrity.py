@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 from pathlib import Path
 
 import pyarrow
@@ -228,15 +229,12 @@ def _write_new_rows(new_csv: Path, old_csv: str, key: list[int], out: Path) -> i
         if next(old_rows, None) != header:
             old_rows = iter(())
         old = next(old_rows, None)
+        last, pick = max(key), operator.itemgetter(*key)
         for row in new_rows:
-            wanted = [row[i] for i in key] if len(row) > max(key) else None
-            while (
-                old is not None
-                and wanted is not None
-                and len(old) > max(key)
-                and [old[i] for i in key] < wanted
-            ):
-                old = next(old_rows, None)
+            if len(row) > last:
+                wanted = pick(row)
+                while old is not None and len(old) > last and pick(old) < wanted:
+                    old = next(old_rows, None)
             if old != row:
                 writer.writerow(row)
                 written += 1
