@@ -45,6 +45,7 @@ ROW_GROUP_ROWS = 50_000
 ROW_GROUP_BYTES = 16 << 20
 MAX_MERGE = 64  # runs merged at once; more are merged in passes
 _READ_BATCH = 512  # rows per row group of a run: what a merge holds of each
+_CSV_ROWS = 8_192  # rows turned into Python values at once for the CSV writer
 
 
 def sort_key(schema: TableSchema):
@@ -371,11 +372,14 @@ class _PackageFiles:
     def _write_csv(self, table: pyarrow.Table) -> None:
         # The csv module writes each value as its cell should read: None as
         # empty, a float as repr(), a date as its ISO form, an int or a string
-        # as itself. Only arrays need converting (to JSON).
-        columns = []
-        for name in table.column_names:
-            values = table.column(name).to_pylist()
-            if name in self.arrays:
-                values = [_csv_array(v) for v in values]
-            columns.append(values)
-        self.csv.writerows(zip(*columns, strict=True))
+        # as itself. Only arrays need converting (to JSON). A slice at a time:
+        # Python objects take several times the memory of the Arrow rows.
+        for start in range(0, table.num_rows, _CSV_ROWS):
+            part = table.slice(start, _CSV_ROWS)
+            columns = []
+            for name in part.column_names:
+                values = part.column(name).to_pylist()
+                if name in self.arrays:
+                    values = [_csv_array(v) for v in values]
+                columns.append(values)
+            self.csv.writerows(zip(*columns, strict=True))
