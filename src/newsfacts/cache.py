@@ -163,26 +163,35 @@ class Cache:
 
     def load(self, key: str, entities: bool = True) -> list[ArticleResult] | None:
         """The file's articles; without ``entities``, their rows and name counts
-        only (the reduce's first pass), which is a fraction of the unpickling."""
+        only (the reduce's first pass), which is a fraction of the unpickling.
+        Clusters and facts come from the per-article cache (``ArticleCache``),
+        where the map stage put them: they are stored once, not per file too."""
         articles = _read_entry(self._path(key, "articles"))
         if not isinstance(articles, list):
             return None
         if not entities:
             return articles
-        found = _read_entry(self._path(key, "entities"))
-        if not isinstance(found, list) or len(found) != len(articles):
-            return None
-        for article, (clusters, finds) in zip(articles, found, strict=True):
-            article.clusters, article.finds = clusters, finds
+        known = ArticleCache(self.articles)
+        for article in articles:
+            found = known.get(known.key(article.row))
+            if found is None:
+                return None
+            article.clusters, article.finds = found
         return articles
 
     def put(self, key: str, result: FileResult) -> None:
-        """Store ``result`` and drop its articles from memory: the clusters and
-        facts in one file, the rows and name counts in another, then the head
-        (an entry whose head exists is whole)."""
+        """Store ``result`` and drop its articles from memory: the rows and name
+        counts, then the head (an entry whose head exists is whole). Each
+        article's clusters and facts are in the per-article cache already when
+        this process or a worker sharing its file system made them; they are
+        written there only when missing (a Dask worker with a disk of its own)."""
         result.indexed()
-        found = [(a.clusters, a.finds) for a in result.articles]
-        _write_atomically(self._path(key, "entities"), found)
+        known = ArticleCache(self.articles)
+        for article in result.articles:
+            if article.clusters is not None:
+                article_key = known.key(article.row)
+                if not known.has(article_key):
+                    known.put(article_key, (article.clusters, article.finds))
         light = [ArticleResult(a.row, stats=a.stats) for a in result.articles]
         _write_atomically(self._path(key, "articles"), light)
         result.articles = []
@@ -210,6 +219,9 @@ class ArticleCache:
     def get(self, key: str):
         value = _read_entry(self._path(key))
         return value if isinstance(value, tuple) and len(value) == 2 else None
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
 
     def put(self, key: str, value) -> None:
         _write_atomically(self._path(key), value)
