@@ -25,11 +25,11 @@ from pathlib import Path
 from newsfacts import integrity, package
 from newsfacts.__about__ import __version__
 from newsfacts.cache import Cache
-from newsfacts.engines import Engine, run_map
+from newsfacts.engines import Engine, fewer_collections, run_map
 from newsfacts.ingest import Limits, discover
 from newsfacts.map_stage import FileResult, Options
 from newsfacts.records import BuildError, SourceFile
-from newsfacts.reduce_stage import Reducer, fewer_collections
+from newsfacts.reduce_stage import Reducer
 from newsfacts.schemas import all_schemas
 
 
@@ -202,17 +202,17 @@ def build(
             folder.unlink()
     (staging / "data").mkdir(parents=True)
     try:
-        store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
-        options = Options(limits or Limits(), entities)
-        timings: Counter = Counter()
-        step = time.perf_counter()
-        results = run_map(sources, options, runner, store, progress)
-        for result in results:
-            timings.update(result.seconds)
-        timings["map (wall)"] = time.perf_counter() - step
-
-        stage = on_stage or (lambda _name: None)
         with fewer_collections():
+            store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
+            options = Options(limits or Limits(), entities)
+            timings: Counter = Counter()
+            step = time.perf_counter()
+            results = run_map(sources, options, runner, store, progress)
+            for result in results:
+                timings.update(result.seconds)
+            timings["map (wall)"] = time.perf_counter() - step
+
+            stage = on_stage or (lambda _name: None)
             stage("articles")
             reducer = Reducer(results, store, work / "runs", timings, options)
             stats = reducer.write_articles(entities)

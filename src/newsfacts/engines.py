@@ -9,8 +9,10 @@ chunk is cached at once, which is what an interrupted build resumes from.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -106,6 +108,40 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+# Allocations between two collections of the youngest generation during a
+# build (Python's default: 700), and collections of each generation before the
+# next one is collected (default 10).
+BUILD_GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run a build with the cyclic garbage collector called less often.
+
+    A build makes millions of small objects, almost none in a cycle: rows,
+    mentions, clusters, and in the reduce every article's clusters unpickled
+    beside long-lived tables of entities and names, which each collection of
+    the oldest generation walks again. Measured with ``gc.callbacks``: 393
+    collections and 2.4% of the map stage's time over 300 BBC files (bare
+    spaCy over the same bodies: 5 collections, none of it), and a fifth of an
+    incremental build's time (17.2-18.3 s, 13.6-14.2 s with this). Collections
+    still run, so memory stays bounded; the thresholds are put back after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker lives for one build: the build's collector thresholds,
+    and an end with the build's process."""
+    gc.set_threshold(*BUILD_GC_THRESHOLD)
+    _die_with_parent(parent)
+
+
 def process_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes that end with the build.
 
@@ -116,7 +152,7 @@ def process_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_die_with_parent,
+        initializer=_start_worker,
         initargs=(os.getpid(),),
     )
 

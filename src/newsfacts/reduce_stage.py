@@ -17,8 +17,6 @@ entities, not with the number of articles' texts, mentions or facts.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -37,29 +35,6 @@ from newsfacts.tables import TableSink
 FileKey = tuple[str, str]  # (input name, source path): unique even when two INPUTs share a path
 Place = tuple[int, int]  # (index of the file, position of the article in it)
 VALIDATION_BATCH = 2_000
-# Allocations between two collections of the youngest generation while the
-# reduce runs (Python's default: 700), and collections of each generation
-# before the next one is collected (default 10).
-_REDUCE_GC_THRESHOLD = (50_000, 20, 20)
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the reduce with the cyclic garbage collector called less often.
-
-    The reduce unpickles every article's clusters and facts (millions of small
-    objects, none in a cycle) beside long-lived tables of entities and names,
-    and each collection of the oldest generation walks all of them: measured,
-    a fifth of an incremental build's time (17.2-18.3 s, 13.6-14.2 s with
-    this). Collections still run, so memory stays bounded; the thresholds are
-    put back after.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*_REDUCE_GC_THRESHOLD)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def file_key(result: FileResult) -> FileKey:
