@@ -118,6 +118,44 @@ def test_pandera_rejects_a_row_that_breaks_a_constraint():
     assert isinstance(pd.DataFrame(kept), pd.DataFrame)
 
 
+def test_rows_from_arrow_fail_the_same_checks_as_rows_from_dicts():
+    """The table sinks validate Arrow batches, the articles dict rows: both
+    refuse the same rows for the same reasons."""
+    import pyarrow
+
+    from newsfacts.package import validate_rows, validate_table
+
+    schema = load_schema("entities")
+    good = {
+        "entity_id": "0123456789abcdef",
+        "name": "Dushanbe",
+        "type": "GPE",
+        "aliases": ["Dushanbe"],
+        "article_count": 1,
+        "mention_count": 2,
+        "place_kind": "city",
+        "country_code": "TJ",
+        "latitude": 38.5,
+        "longitude": 68.8,
+        "geonames_id": 1221874,
+    }
+    rows = [
+        good,
+        dict(good, type="DATE"),  # not a contract type
+        dict(good, mention_count=-1),
+        dict(good, latitude=None, longitude=None, geonames_id=None, place_kind=None),
+        dict(good, name=""),
+        dict(good, country_code=None),
+    ]
+    rows = [dict(row, entity_id=f"{i:016x}") for i, row in enumerate(rows)]
+    _, from_dicts = validate_rows(schema, rows)
+    table = pyarrow.Table.from_pylist(rows, schema=schema.arrow_schema())
+    from_arrow = validate_table(schema, table)
+    assert [rows.index(row) for row, _ in from_dicts] == [i for i, _ in from_arrow]
+    assert [message for _, message in from_dicts] == [message for _, message in from_arrow]
+    assert [i for i, _ in from_arrow] == [1, 2, 4]
+
+
 @pytest.mark.parametrize("table", TABLE_NAMES)
 def test_every_column_and_table_is_described(table):
     schema = _yaml(table)

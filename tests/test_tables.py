@@ -103,6 +103,12 @@ def test_a_row_that_fails_the_schema_names_its_table(tmp_path):
         _write(rows, tmp_path, run_rows=10)
 
 
+def test_a_row_of_the_wrong_type_names_its_table(tmp_path):
+    rows = [_mention(1, 0), _mention(1, 10) | {"start": "ten"}]
+    with pytest.raises(BuildError, match="table mentions: a row does not fit the schema's types"):
+        _write(rows, tmp_path, run_rows=10)
+
+
 def test_an_empty_table_still_gets_its_files(tmp_path):
     sink, parquet = _write([], tmp_path, run_rows=10)
     assert sink.rows == 0 and pq.read_table(parquet).num_rows == 0

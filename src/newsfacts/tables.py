@@ -155,24 +155,29 @@ class TableSink:
             self.add(row)
 
     def _flush(self) -> None:
-        """The waiting rows, validated, into an Arrow batch."""
+        """The waiting rows into an Arrow batch, validated."""
         if not self.buffer:
             return
         rows, self.buffer, self.buffer_bytes = self.buffer, [], 0
+        step = time.perf_counter()
+        try:
+            batch = pyarrow.Table.from_pylist(rows, schema=self.arrow_schema)
+        except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError) as error:
+            raise BuildError(
+                f"table {self.schema.name}: a row does not fit the schema's types: {error}"
+            ) from error
+        self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
         if self.validate:
-            from newsfacts.package import validate_rows
+            from newsfacts.package import validate_table
 
             step = time.perf_counter()
-            _, bad = validate_rows(self.schema, rows)
+            bad = validate_table(self.schema, batch)
             self.timings["validate (pandera)"] += time.perf_counter() - step
             if bad:
                 raise BuildError(
                     f"table {self.schema.name}: {len(bad)} row(s) fail the schema, "
                     f"first: {bad[0][1]}"
                 )
-        step = time.perf_counter()
-        batch = pyarrow.Table.from_pylist(rows, schema=self.arrow_schema)
-        self.timings["write (Parquet + CSV)"] += time.perf_counter() - step
         self.batches.append(batch)
         self.batch_rows += batch.num_rows
         self.batch_bytes += batch.nbytes
