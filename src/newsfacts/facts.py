@@ -7,6 +7,7 @@ source "Interfax" or a speaker "he" links to an ``entities`` row.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -217,24 +218,23 @@ _PLACE_PREPOSITION = re.compile(
 )
 
 
-def _quantity_subject(body: str, quantity, pairs) -> str | None:
+def _quantity_subject(body: str, quantity, pairs, starts: list[int]) -> str | None:
     """The entity a quantity is about, when the words around it make that
     clear: a name inside the quantity ("1,000 Afghan troops"), else the name
     just before it that the gap shows is its subject or owner ("Apple sold
-    3 million phones", "Japan's economy grew 0.2%", "Ms Love, 40,")."""
-    before = None
-    for mention, entity, _ in pairs:
-        if mention.start >= quantity.end:
-            break
-        if entity is None:
-            continue
-        if quantity.start <= mention.start and mention.end <= quantity.end:
+    3 million phones", "Japan's economy grew 0.2%", "Ms Love, 40,").
+    ``starts``: the mentions' start offsets, for finding them by bisection
+    (an article has dozens of quantities and hundreds of mentions)."""
+    end = bisect.bisect_left(starts, quantity.end)  # mentions that start before its end
+    for mention, entity, _ in pairs[bisect.bisect_left(starts, quantity.start) : end]:
+        if entity is not None and mention.end <= quantity.end:
             return entity
-        if mention.end <= quantity.start:
-            before = (mention, entity)
-    if before is None:
+    for i in range(end - 1, -1, -1):  # the last one before it
+        mention, entity, _ = pairs[i]
+        if entity is not None and mention.end <= quantity.start:
+            break
+    else:
         return None
-    mention, entity = before
     if not _SUBJECT_GAP.fullmatch(body[mention.end : quantity.start]):
         return None
     if _PLACE_PREPOSITION.search(body[mention.sentence_start : mention.start]):
@@ -289,6 +289,7 @@ def article_facts(
         finds = find_facts(article, clusters, sentences)
     rows = []
     pairs = _mention_entities(clusters, cluster_ids)
+    starts = [mention.start for mention, _, _ in pairs]
     for q in finds.quantities:
         rows.append(
             _row(
@@ -301,7 +302,7 @@ def article_facts(
                 value_high=q.high,
                 approx=q.approx,
                 unit=q.unit,
-                subject_entity_id=_quantity_subject(body, q, pairs),
+                subject_entity_id=_quantity_subject(body, q, pairs, starts),
             )
         )
     for d in finds.dates:
