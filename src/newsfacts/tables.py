@@ -196,7 +196,8 @@ class TableSink:
         """Indices that put the table in ``sort_key`` order. A primary key is
         sorted by Arrow on its columns as text: UTF-8 byte order is Python's
         code point order, and an integer cast to text is ``str`` of it. Tables
-        without one are small (duplicates, rejects) and sorted by ``sort_key``."""
+        without one (duplicates, rejects: every column is the key) are sorted
+        by ``sort_key`` in Python, a run at a time."""
         if not self.schema.primary_key:
             keys = [self.key(row) for row in table.to_pylist()]
             return pyarrow.array(sorted(range(len(keys)), key=keys.__getitem__), pyarrow.int64())
