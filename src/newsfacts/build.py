@@ -151,6 +151,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(backup)
 
 
+@fewer_collections()  # the whole build: see engines.fewer_collections
 def build(
     inputs: Iterable[str | Path] | None = None,
     out: str | Path = "datapackage",
@@ -202,44 +203,43 @@ def build(
             folder.unlink()
     (staging / "data").mkdir(parents=True)
     try:
-        with fewer_collections():
-            store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
-            options = Options(limits or Limits(), entities)
-            timings: Counter = Counter()
-            step = time.perf_counter()
-            results = run_map(sources, options, runner, store, progress)
-            for result in results:
-                timings.update(result.seconds)
-            timings["map (wall)"] = time.perf_counter() - step
+        store = Cache(Path(cache)) if cache is not None else Cache(work / "spill")
+        options = Options(limits or Limits(), entities)
+        timings: Counter = Counter()
+        step = time.perf_counter()
+        results = run_map(sources, options, runner, store, progress)
+        for result in results:
+            timings.update(result.seconds)
+        timings["map (wall)"] = time.perf_counter() - step
 
-            stage = on_stage or (lambda _name: None)
-            stage("articles")
-            reducer = Reducer(results, store, work / "runs", timings, options)
-            stats = reducer.write_articles(entities)
-            if strict:
-                reducer.check_strict()
-            if entities:
-                stage("entities and facts")
-                reducer.write_entities_and_facts(stats)
-            reducer.write_manifest()
-            report = BuildReport(
-                out=out,
-                files=len(sources),
-                records=sum(r.records for r in results),
-                articles=len(reducer.valid),
-                duplicates=len(reducer.folded.duplicates),
-                rejects=len(reducer.rejects),
-                file_rejects=sum(r.file_rejects for r in results),
-                reject_reasons=Counter(r.reason for _, r in reducer.rejects),
-                timings=timings,
-            )
-            if cache is not None:
-                report.cache_hits, report.cache_misses = store.hits, store.misses
-            stage("writing")
-            names = " ".join(sorted({r.source.input_name for r in results}))
-            command = f"newsfacts build {names}"
-            _write(reducer.sinks, results, staging, report, version or __version__, command)
-            report.timings["validate (frictionless)"] += _validate(staging, out, runner)
+        stage = on_stage or (lambda _name: None)
+        stage("articles")
+        reducer = Reducer(results, store, work / "runs", timings, options)
+        stats = reducer.write_articles(entities)
+        if strict:
+            reducer.check_strict()
+        if entities:
+            stage("entities and facts")
+            reducer.write_entities_and_facts(stats)
+        reducer.write_manifest()
+        report = BuildReport(
+            out=out,
+            files=len(sources),
+            records=sum(r.records for r in results),
+            articles=len(reducer.valid),
+            duplicates=len(reducer.folded.duplicates),
+            rejects=len(reducer.rejects),
+            file_rejects=sum(r.file_rejects for r in results),
+            reject_reasons=Counter(r.reason for _, r in reducer.rejects),
+            timings=timings,
+        )
+        if cache is not None:
+            report.cache_hits, report.cache_misses = store.hits, store.misses
+        stage("writing")
+        names = " ".join(sorted({r.source.input_name for r in results}))
+        command = f"newsfacts build {names}"
+        _write(reducer.sinks, results, staging, report, version or __version__, command)
+        report.timings["validate (frictionless)"] += _validate(staging, out, runner)
         _swap_into_place(staging, out)
     finally:
         for folder in (staging, work):
