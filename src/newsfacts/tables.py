@@ -268,7 +268,7 @@ class TableSink:
             return
         same = None
         for name in self.schema.primary_key:
-            column = pc.cast(table.column(name), pyarrow.string())
+            column = table.column(name)
             equal = pc.equal(column.slice(1), column.slice(0, table.num_rows - 1))
             same = equal if same is None else pc.and_(same, equal)
         if pc.any(same).as_py():
