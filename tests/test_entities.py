@@ -213,6 +213,27 @@ def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
     assert Decisions.from_stats(stats).type_of("GPE", "washington", "Washington", 4140963) == "GPE"
 
 
+def test_an_entity_is_keyed_by_its_canonical_name():
+    """Whatever form grouped an article's mentions, the entity is its canonical
+    name: "Democrats" in one article and "Democrat" in another are one
+    group of people."""
+    from newsfacts.entities import entity_tables
+
+    bodies = [
+        "Democrats in the Senate blocked the bill on Tuesday. Democrats said it was rushed.",
+        "A Democrat from Ohio voted against the bill on Tuesday.",
+    ]
+    articles = [{"article_id": f"a{i}", "body": b} for i, b in enumerate(bodies)]
+    resolved = [
+        (a, resolve(a["body"], r), r) for a, r in zip(articles, recognise(bodies), strict=True)
+    ]
+    kinds = {c.name: c.type for _, clusters, _ in resolved for c in clusters}
+    assert kinds.get("Democrats") == kinds.get("Democrat") == "NORP", kinds
+    entities, mentions, _ = entity_tables(resolved)
+    norp = [e for e in entities if e["type"] == "NORP"]
+    assert len(norp) == 1 and norp[0]["article_count"] == 2, norp
+
+
 def test_surnames_are_counted_from_full_person_names():
     from newsfacts.entities import EntityStats
 

@@ -89,6 +89,17 @@ def name_key(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.casefold()).strip()
 
 
+def entity_key(name: str, kind: str) -> str:
+    """What identifies an entity across articles: its canonical name's key
+    (not the key of whichever form grouped the mentions, so that every
+    article that settles on "Obama" names the same entity), singular for a
+    group of people ("Democrats" in one article, "Democrat" in another)."""
+    key = name_key(name)
+    if kind == "NORP" and key.endswith("s") and not key.endswith("ss"):
+        return key[:-1]
+    return key
+
+
 def _fix_span(body: str, mention: Mention) -> Mention | None:
     start, end = mention.start, mention.end
     text = body[start:end]
@@ -229,7 +240,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         _join_plurals(groups)
 
     clusters = []
-    for k, members in groups.items():
+    for members in groups.values():
         texts = [m.text for m in members]
         name = _canonical(texts)
         # The fullest form's type wins: the model is surer of "Donald Trump"
@@ -241,7 +252,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
             Cluster(
                 kind,
                 name,
-                k,
+                entity_key(name, kind),
                 sorted(members, key=lambda m: m.start),
                 {t for t in texts if t != name},
             )
@@ -277,7 +288,7 @@ def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
             Cluster(
                 main.type,
                 name,
-                name_key(name),
+                entity_key(name, main.type),
                 mentions,
                 (set(texts) | {a for c in group for a in c.aliases}) - {name},
                 cluster.place,
