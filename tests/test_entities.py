@@ -195,22 +195,82 @@ def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
     stats.surnames["trump"] += 6
     stats.types["trump", "ORG"] += 4
     stats.types["trump", "PERSON"] += 1
+    # Written in capitals once ("TRUMP:") does not make it an acronym.
+    stats.capitals["trump"] += 1
     # A company name that a few full names also end with stays an ORG.
     stats.surnames["ford"] += 2
     stats.types["ford", "ORG"] += 9
+    stats.types["ford", "PERSON"] += 1
     # An acronym is not the end of a name ("UN", "Kim Jong Un").
     stats.surnames["un"] += 10
     stats.types["un", "ORG"] += 5
     stats.types["un", "PERSON"] += 1
-    stats.acronym_names["un"] += 1
+    stats.capitals["un"] += 5
     decisions = Decisions.from_stats(stats)
     assert decisions.type_of("ORG", "trump", "Trump", None) == "PERSON"
-    assert decisions.type_of("ORG", "ford", "Ford", None) == "ORG"
+    assert decisions.type_of("PERSON", "ford", "Ford", None) == "ORG"
     assert decisions.type_of("ORG", "un", "UN", None) == "ORG"
     # A linked place keeps its type whatever the names say.
     stats.surnames["washington"] += 50
-    stats.types["washington", "GPE"] += 3
-    assert Decisions.from_stats(stats).type_of("GPE", "washington", "Washington", 4140963) == "GPE"
+    stats.types["washington", "PERSON"] += 3
+    stats.places["washington", "GPE"] += 3
+    decisions = Decisions.from_stats(stats)
+    assert decisions.type_of("GPE", "washington", "Washington", 4140963) == "GPE"
+    assert decisions.type_of("PERSON", "washington", "Washington", None) == "PERSON"
+
+
+def test_one_name_has_one_type_across_the_corpus():
+    """The model reads a name differently from article to article; each reading
+    would be an entity of its own. The reading with most mentions wins."""
+    from newsfacts.entities import Decisions, EntityStats
+
+    stats = EntityStats()
+    stats.types["politico", "ORG"] += 7
+    stats.types["politico", "PERSON"] += 5
+    stats.types["covid 19", "ORG"] += 12
+    stats.types["covid 19", "PERSON"] += 4
+    stats.types["covid 19", "GPE"] += 1
+    decisions = Decisions.from_stats(stats)
+    for kind in ("ORG", "PERSON"):
+        assert decisions.type_of(kind, "politico", "Politico", None) == "ORG"
+    assert decisions.type_of("GPE", "covid 19", "COVID-19", None) == "ORG"
+    # A name the model reads one way only is left as it is.
+    stats.types["reuters", "ORG"] += 3
+    assert Decisions.from_stats(stats).type_of("ORG", "reuters", "Reuters", None) == "ORG"
+
+
+def test_a_name_mostly_linked_to_a_place_is_not_a_person():
+    """ "Manchester" read as a person in football reports is the city (or its
+    club) everywhere else; a place linked more often than read as a person
+    stops the PERSON reading, and the place's type stands in for it."""
+    from newsfacts.entities import Decisions, EntityStats
+
+    stats = EntityStats()
+    stats.types["manchester", "PERSON"] += 4
+    stats.places["manchester", "GPE"] += 40
+    stats.types["jordan", "PERSON"] += 30
+    stats.places["jordan", "GPE"] += 12
+    decisions = Decisions.from_stats(stats)
+    assert decisions.type_of("PERSON", "manchester", "Manchester", None) == "GPE"
+    assert decisions.type_of("PERSON", "jordan", "Jordan", None) == "PERSON"
+
+
+def test_a_first_name_opens_more_person_names_than_other_names():
+    """ "Bernie Ebbers" tagged ORG is a person because "Bernie" opens other
+    people's names; "New York Times" is not, though the model calls "New
+    Bruce Willis" and "New Order" people: "New" opens far more other names."""
+    from newsfacts.entities import Decisions, EntityStats
+
+    stats = EntityStats()
+    for key in ("bernie sanders", "bernie grant"):
+        stats.openers["bernie", key] += 1
+    for key in ("new order", "new bruce willis"):
+        stats.openers["new", key] += 1
+    for key in ("new york", "new jersey", "new york times"):
+        stats.other_openers["new", key] += 1
+    decisions = Decisions.from_stats(stats)
+    assert decisions.type_of("ORG", "bernie ebbers", "Bernie Ebbers", None) == "PERSON"
+    assert decisions.type_of("ORG", "new york times", "New York Times", None) == "ORG"
 
 
 def test_an_entity_is_keyed_by_its_canonical_name():

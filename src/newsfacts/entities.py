@@ -8,8 +8,9 @@ name. Rebuilding, reordering or adding articles never renumbers an entity.
 An acronym defined in one article ("… Organization (CSTO)") names the same
 entity in articles that only use the acronym.
 
-The corpus-wide decisions (a name the corpus mostly tags PERSON is a person,
-an acronym's long form) come from ``EntityStats``, counts that are summed
+The corpus-wide decisions (one type per name, the reading with most mentions;
+a bare surname is the person the corpus names in full; an acronym's long
+form) come from ``EntityStats``, counts that are summed
 article by article; ``EntityTable`` then takes the articles one at a time and
 keeps only what the entities table needs. Neither holds the articles, so a
 build streams them through in bounded memory.
@@ -31,8 +32,6 @@ from newsfacts.extract.resolution import (
     resolve,
 )
 
-# Share of a name's mentions tagged PERSON that makes its other tags wrong.
-_PERSON_MAJORITY = 0.6
 # Ties between an entity's types go to the type listed first in the contract.
 _PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
 
@@ -70,18 +69,23 @@ class EntityStats:
     """What the corpus says about names, as counts that add up article by article.
 
     ``types``: (name key, type) → mentions, for clusters not linked to a place.
-    ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names.
+    ``places``: (name key, type) → mentions, for clusters linked to a place
+    ("Manchester" the city is evidence against "Manchester" the person).
+    ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names;
+    ``other_openers`` the same for names of other types ("New York Times").
     ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
-    ``acronym_names``: name key → clusters whose name is written in capitals.
+    ``capitals``: name key → mentions written in capitals ("UN", "TRUMP").
     ``acronyms``: (acronym key, type, name key, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
 
     types: Counter = field(default_factory=Counter)
+    places: Counter = field(default_factory=Counter)
     openers: Counter = field(default_factory=Counter)
+    other_openers: Counter = field(default_factory=Counter)
     acronyms: Counter = field(default_factory=Counter)
     surnames: Counter = field(default_factory=Counter)
-    acronym_names: Counter = field(default_factory=Counter)
+    capitals: Counter = field(default_factory=Counter)
 
     @classmethod
     def of(cls, clusters: list[Cluster]) -> EntityStats:
@@ -97,14 +101,16 @@ class EntityStats:
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
-            if cluster.place is None:
-                self.types[cluster.key, cluster.type] += len(cluster.mentions)
-            if cluster.name.isupper():
-                self.acronym_names[cluster.key] += 1
+            counts = self.types if cluster.place is None else self.places
+            counts[cluster.key, cluster.type] += len(cluster.mentions)
+            self.capitals[cluster.key] += sum(m.text.isupper() for m in cluster.mentions)
             words = cluster.key.split()
-            if cluster.type == "PERSON" and 2 <= len(words) <= 3:
-                self.openers[words[0], cluster.key] += 1
-                self.surnames[words[-1]] += len(cluster.mentions)
+            if 2 <= len(words) <= 3:
+                if cluster.type == "PERSON":
+                    self.openers[words[0], cluster.key] += 1
+                    self.surnames[words[-1]] += len(cluster.mentions)
+                else:
+                    self.other_openers[words[0], cluster.key] += 1
             geo = cluster.place.geonames_id if cluster.place else None
             for alias in cluster.aliases:
                 if alias.isupper() and 2 <= len(alias) <= 8:
@@ -112,11 +118,38 @@ class EntityStats:
                     self.acronyms[entry] += 1
 
 
+def _vote(key: str, kinds: Counter, places: Counter | None, stats: EntityStats) -> str | None:
+    """The type the corpus gives a name the model reads in more than one way
+    (None: one reading, nothing to decide). A place linked to the gazetteer
+    is an entity of its own and keeps its type; it only votes against the
+    name being a person.
+
+    The model reads the same name differently from article to article
+    ("Politico" ORG here, PERSON there), and each reading would be an entity
+    of its own: the type with the most mentions wins. A bare surname also has
+    the full names that end with it on the PERSON side ("Trump" is ORG in
+    "the Trump administration", the person in the articles that say "Donald
+    Trump"), when the model calls it a person at least sometimes and it is
+    not an acronym ("UN" is not the end of "Kim Jong Un"). A name linked to a
+    place more often than it is read as a person is not a person
+    ("Manchester" in a football report).
+    """
+    score = Counter(kinds)
+    if " " not in key and kinds["PERSON"] and 2 * stats.capitals[key] <= sum(kinds.values()):
+        score["PERSON"] += stats.surnames[key]
+    if score["PERSON"] and places and places.total() > score["PERSON"]:
+        del score["PERSON"]
+        score = score or places
+    elif len(score) < 2:
+        return None
+    return max(score, key=lambda t: (score[t], -_PRIORITY.get(t, len(_PRIORITY))))
+
+
 @dataclass
 class Decisions:
     """The corpus-wide choices made from ``EntityStats`` before ids are given."""
 
-    people: set[str]
+    types: dict[str, str]
     first_names: set[str]
     acronyms: dict[str, str]
 
@@ -125,34 +158,23 @@ class Decisions:
         votes: dict[str, Counter] = defaultdict(Counter)
         for (key, kind), mentions in stats.types.items():
             votes[key][kind] += mentions
-        # Names the corpus mostly tags PERSON: a bare "Trump" the model calls ORG
-        # in one article is the person named in the others.
-        people = {
-            key
+        places: dict[str, Counter] = defaultdict(Counter)
+        for (key, kind), mentions in stats.places.items():
+            places[key][kind] += mentions
+        types = {
+            key: kind
             for key, kinds in votes.items()
-            if len(kinds) > 1 and kinds["PERSON"] >= _PERSON_MAJORITY * sum(kinds.values())
+            if (kind := _vote(key, kinds, places.get(key), stats))
         }
-        # A bare surname stands alone where the full name is not in the article,
-        # and there the model often reads it as an ORG ("the Trump
-        # administration"). Full names ending with it are evidence too: the
-        # bare word is a person when the model calls it one at least sometimes,
-        # and its PERSON mentions and those full names outnumber its mentions
-        # of other types. Not for acronyms ("UN" is not the end of "Kim Jong
-        # Un"); places are linked to the gazetteer and keep their type.
-        people |= {
-            key
-            for key, kinds in votes.items()
-            if " " not in key
-            and key not in stats.acronym_names
-            and kinds["PERSON"]
-            and kinds["PERSON"] + stats.surnames[key] > sum(kinds.values()) - kinds["PERSON"]
+        # Words that open two or more different PERSON names, and more of them
+        # than names of other types ("New", "BBC" and "Air" open a few names
+        # the model calls people, and far more organisations and places).
+        openers = Counter(word for word, _ in stats.openers)
+        others = Counter(word for word, _ in stats.other_openers)
+        first_names = {
+            w for w, names in openers.items() if names >= 2 and names > others[w] and len(w) > 2
         }
-        # Words that open two or more different PERSON names.
-        openers: dict[str, set[str]] = defaultdict(set)
-        for word, key in stats.openers:
-            openers[word].add(key)
-        first_names = {w for w, names in openers.items() if len(names) >= 2 and len(w) > 2}
-        decisions = cls(people, first_names, {})
+        decisions = cls(types, first_names, {})
         # ORG acronym key → the key of its long form, where the corpus agrees on one.
         seen: dict[str, set[str]] = defaultdict(set)
         for acronym, kind, key, name, geo in stats.acronyms:
@@ -163,11 +185,11 @@ class Decisions:
         return decisions
 
     def type_of(self, kind: str, key: str, name: str, geonames_id) -> str:
-        """A cluster's type after the corpus vote."""
+        """A cluster's type after the corpus vote. A place linked to the
+        gazetteer keeps its type."""
         if geonames_id is not None:
             return kind
-        if key in self.people and kind in ("ORG", "NORP", "GPE"):
-            return "PERSON"
+        kind = self.types.get(key, kind)
         words = name.split()
         if (
             kind == "ORG"
