@@ -128,6 +128,25 @@ def test_record_bodies_lose_captions_credits_and_promos():
     ]
 
 
+@pytest.mark.parametrize(
+    "promo",
+    [
+        "Sign up for Daily Newsletters Manage Newsletters",
+        "Sign up for Charles Hurt's Newsletter",
+        "Subscribe to our YouTube channel.",
+        "Subscribe on Apple Podcasts, Spotify, or wherever you listen to podcasts.",
+        "Get all the latest news delivered daily to your inbox. Sign up here.",
+        "Get the latest updates right in your inbox. Subscribe to NJ.com's newsletters.",
+    ],
+)
+def test_newsletter_and_podcast_promos_are_no_body(promo):
+    news = [
+        "Robin was among the first to sign up for insurance under the new law.",
+        "Many readers subscribe to more than one newsletter, the survey found.",
+    ]
+    assert clean_paragraphs([news[0], promo, news[1]], title="Insurance") == news
+
+
 def test_article_bias_records_are_cleaned(corpus_dir):
     from newsfacts.extract.record import extract_record
 
