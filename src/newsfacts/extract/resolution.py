@@ -359,6 +359,8 @@ def _link_places(clusters: list[Cluster]) -> None:
     candidates = {id(c): gazetteer.lookup(c.name) for c in places}
     context_countries = Counter()
     context_states = set()
+    # US states named, or holding a US city named, without doubt.
+    context_admin1 = set()
     for c in places:
         found = candidates[id(c)]
         if len(found) == 1 or (
@@ -368,11 +370,15 @@ def _link_places(clusters: list[Cluster]) -> None:
                 context_countries[found[0].country_code] += len(c.mentions)
             if found[0].kind == "us_state":
                 context_states.add(found[0].admin1)
+        if len(found) == 1 and found[0].country_code == "US" and found[0].admin1:
+            context_admin1.add(found[0].admin1)
     for c in places:
-        c.place = choose_place(candidates[id(c)], context_countries, context_states)
+        c.place = choose_place(candidates[id(c)], context_countries, context_states, context_admin1)
 
 
-def choose_place(found: list, countries: Counter, states: set) -> gazetteer.Place | None:
+def choose_place(
+    found: list, countries: Counter, states: set, admin1: set = frozenset()
+) -> gazetteer.Place | None:
     if not found:
         return None
     if len(found) == 1:
@@ -391,6 +397,15 @@ def choose_place(found: list, countries: Counter, states: set) -> gazetteer.Plac
         return None
     preferred = [p for p in found if p.kind in ("country", "us_state", "continent")]
     if len(preferred) == 1:
+        capitals = [p for p in found if gazetteer.is_capital(p)]
+        if (
+            preferred[0].kind == "us_state"
+            and len(capitals) == 1
+            and preferred[0].admin1 not in admin1
+        ):
+            # "Washington" in the news is the capital, not the state of that
+            # name, unless the article names a place in the state ("Seattle").
+            return capitals[0]
         return preferred[0]
     in_context = [
         p
