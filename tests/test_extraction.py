@@ -147,6 +147,44 @@ def test_newsletter_and_podcast_promos_are_no_body(promo):
     assert clean_paragraphs([news[0], promo, news[1]], title="Insurance") == news
 
 
+@pytest.mark.parametrize(
+    "card, cleaned",
+    [
+        (
+            "Senator Jane Roe Jane Q. RoeCouncil votes on budget Mayor opens new bridge MORE "
+            "(D-Ore.) voted against the bill.",
+            "Senator Jane Roe (D-Ore.) voted against the bill.",
+        ),
+        (
+            "It was Speaker Sam Poe Samuel (Sam) Poe Harbour plan stalls again "
+            "Poll finds voters split MORE's decision to delay the vote.",
+            "It was Speaker Sam Poe's decision to delay the vote.",
+        ),
+        (
+            "Justice Ann LeeAnn LeeCourt hears appeal in land case MORE and two others dissented.",
+            "Justice Ann Lee and two others dissented.",
+        ),
+        (
+            "Then-Sen. Al Moe Albert MoeMoe says he will run again MORE (D-Ill.) won.",
+            "Then-Sen. Al Moe (D-Ill.) won.",
+        ),
+        (
+            "Justice Ann Lee Ann LeeHonouring Ann Lee at ninety MORE, Sam Poe and others agreed.",
+            "Justice Ann Lee, Sam Poe and others agreed.",
+        ),
+    ],
+)
+def test_name_cards_flattened_into_a_sentence_are_cut(card, cleaned):
+    """A site's hover card behind a name (full name glued to related headlines,
+    closed by MORE) is cut; the name as the sentence gives it stays."""
+    assert clean_paragraphs([card]) == [cleaned]
+
+
+def test_a_repeated_name_without_a_card_is_left_alone():
+    text = "Poe said the vote would wait. Poe Harbour residents disagreed. READ MORE"
+    assert clean_paragraphs([text]) == [text]
+
+
 def test_article_bias_records_are_cleaned(corpus_dir):
     from newsfacts.extract.record import extract_record
 

@@ -20,6 +20,40 @@ from newsfacts.extract.lines import (
     word_count,
 )
 
+# Inline "name cards" that some sites put behind a person's name and that a
+# scrape flattens into the sentence: the person's full name, glued to a few
+# related headlines and closed by "MORE" ("Special counsel Robert Mueller
+# Robert (Bob) Swan MuellerSpeier says ... MORE's Russia investigation"). The
+# name as the sentence gives it stays; the card goes.
+_NAME_CARD = re.compile(
+    r"\b(?P<surname>[A-Z][\w'’-]+) ?"  # the name's last word, as the sentence has it
+    r"(?:[A-Z(][\w.'’()-]* ){0,5}?"  # the full name on the card ...
+    r"(?P<again>(?P=surname))(?=[ A-Z0-9'‘“\"])"  # ... ending with that word, then headlines
+    r".{0,700}? MORE\b"
+)
+
+
+def _without_name_cards(text: str) -> str:
+    """``text`` with its name cards cut. The pattern alone would also take a
+    first name for the repeated word ("Hillary Clinton Hillary Diane Rodham
+    Clinton…" read as a card after "Hillary"), so of the matches that end at
+    the same "MORE" and start before the first one's repeated word, the last
+    one is cut."""
+    parts, position = [], 0
+    while first := _NAME_CARD.search(text, position):
+        match = first
+        while (
+            (later := _NAME_CARD.search(text, match.start() + 1))
+            and later.start() < first.start("again")
+            and later.end() == first.end()
+        ):
+            match = later
+        parts.append(text[position : match.end("surname")])
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
@@ -85,7 +119,9 @@ def _repeats_title(key: str, title_key: str) -> bool:
 def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
     """Drop captions, credits, promos and repeated headlines from body paragraphs."""
     paragraphs = [
-        p for p in (normalise_text(p).replace("\n", " ").strip() for p in paragraphs) if p
+        _without_name_cards(p)
+        for p in (normalise_text(p).replace("\n", " ").strip() for p in paragraphs)
+        if p
     ]
     keys = [_key(p) for p in paragraphs]
     title_key = _key(title) if title else None
