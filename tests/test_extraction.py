@@ -137,14 +137,18 @@ def test_record_bodies_lose_captions_credits_and_promos():
         "Subscribe on Apple Podcasts, Spotify, or wherever you listen to podcasts.",
         "Get all the latest news delivered daily to your inbox. Sign up here.",
         "Get the latest updates right in your inbox. Subscribe to NJ.com's newsletters.",
+        "For reporting on the crisis and more, subscribe to Mother Jones' newsletters",
     ],
 )
 def test_newsletter_and_podcast_promos_are_no_body(promo):
     news = [
         "Robin was among the first to sign up for insurance under the new law.",
         "Many readers subscribe to more than one newsletter, the survey found.",
+        "Residents over 65 can sign up now for vaccine appointments at the clinic.",
+        "More than 2 million people have subscribed to Substack newsletters this year.",
+        "Volunteers signing up for the Peace Corps newsletter doubled in a month.",
     ]
-    assert clean_paragraphs([news[0], promo, news[1]], title="Insurance") == news
+    assert clean_paragraphs([*news[:2], promo, *news[2:]], title="Insurance") == news
 
 
 @pytest.mark.parametrize(
@@ -180,9 +184,27 @@ def test_name_cards_flattened_into_a_sentence_are_cut(card, cleaned):
     assert clean_paragraphs([card]) == [cleaned]
 
 
-def test_a_repeated_name_without_a_card_is_left_alone():
-    text = "Poe said the vote would wait. Poe Harbour residents disagreed. READ MORE"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Poe said the vote would wait. Poe Harbour residents disagreed. READ MORE",
+        "Police in Walla Walla said the suspect was arrested. READ MORE: Man charged",
+        "Chelsea lost 2-1 to Manchester United. Manchester City won 3-0 at home. SEE MORE",
+        "The vote on the MORE Act was held in New York. New York voters were split.",
+    ],
+)
+def test_a_repeated_name_without_a_card_is_left_alone(text):
     assert clean_paragraphs([text]) == [text]
+
+
+def test_a_card_after_a_repeated_place_name_cuts_only_the_card():
+    text = (
+        "The hearing was held in New York. New York Rep. Jo Nadd Joanna (Jo) Lee "
+        "NaddBudget talks stall again MORE (D-N.Y.) presided."
+    )
+    assert clean_paragraphs([text]) == [
+        "The hearing was held in New York. New York Rep. Jo Nadd (D-N.Y.) presided."
+    ]
 
 
 def test_article_bias_records_are_cleaned(corpus_dir):

@@ -27,9 +27,9 @@ from newsfacts.extract.lines import (
 # name as the sentence gives it stays; the card goes.
 _NAME_CARD = re.compile(
     r"\b(?P<surname>[A-Z][\w'’-]+) ?"  # the name's last word, as the sentence has it
-    r"(?:[A-Z(][\w.'’()-]* ){0,5}?"  # the full name on the card ...
+    r"(?:(?:[A-Z]\.|[A-Z(][\w'’()-]*) ){1,5}?"  # the full name on the card (initials end in ".")
     r"(?P<again>(?P=surname))(?=[ A-Z0-9'‘“\"])"  # ... ending with that word, then headlines
-    r".{0,700}? MORE\b"
+    r".{0,700}?(?<!READ)(?<!SEE)(?<!LEARN)(?<!FOR) MORE\b"
 )
 
 
@@ -39,6 +39,8 @@ def _without_name_cards(text: str) -> str:
     Clinton…" read as a card after "Hillary"), so of the matches that end at
     the same "MORE" and start before the first one's repeated word, the last
     one is cut."""
+    if " MORE" not in text:
+        return text  # most paragraphs: the pattern costs up to 700 steps a capitalised word
     parts, position = [], 0
     while first := _NAME_CARD.search(text, position):
         match = first

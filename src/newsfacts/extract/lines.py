@@ -32,10 +32,10 @@ _FURNITURE = re.compile(
     |\b(cookie\ (policy|settings)|privacy\ (policy|notice)|
        terms\ of\ (use|service)|sign\ up\ for\ (our|the)\ .{0,40}newsletter|
        (subscribe|sign\ up)\ to\ (our|the)\ .{0,30}newsletter|
-       (sign(ing)?\ up|subscrib\w*)\ (for|to)\ (our|the|this|(?-i:[A-Z])\S*)
+       (^|[.!?,;:—–]\ *)(sign\ up|subscribe)\ (for|to)\ (our|the|this|(?-i:[A-Z])\S*)
          (\ ((?-i:[A-Z])\S*|daily|weekly|free|e-?mail|morning|evening|opinion))*\ newsletters?|
-       manage\ newsletters|
-       newsletter\ sign[\ -]?up|sign\ up\ (here|now|today)|delivered\ (\w+\ ){0,4}?to\ your\ inbox|
+       manage\ newsletters|newsletter\ sign[\ -]?up|(^|[.!?]\ *)sign\ up\ (here|now|today)\W*$|
+       delivered\ (\w+\ ){0,4}?to\ your\ inbox|
        ^subscribe\ (to|on)\ |click\ here\ to|download\ (our|the)\ app|
        follow\ us\ on|like\ us\ on\ facebook|support\ (our|independent)\ journalism|
        (make|making)\ a\ donation|contribute\ today|become\ a\ (member|subscriber)|
