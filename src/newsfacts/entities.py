@@ -27,6 +27,7 @@ from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, rec
 from newsfacts.extract.resolution import (
     ALL_STEPS,
     Cluster,
+    entity_key,
     looks_institutional,
     name_key,
     resolve,
@@ -75,7 +76,7 @@ class EntityStats:
     ``other_openers`` the same for names of other types ("New York Times").
     ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
     ``capitals``: name key → mentions written in capitals ("UN", "TRUMP").
-    ``acronyms``: (acronym key, type, name key, name, GeoNames id) → clusters,
+    ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
 
@@ -101,20 +102,24 @@ class EntityStats:
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
+            # Counted under the name as written, whatever the model's type:
+            # the entity key depends on the type ("Democrats" the NORP group is
+            # keyed in the singular), the vote must not.
+            key = name_key(cluster.name)
             counts = self.types if cluster.place is None else self.places
-            counts[cluster.key, cluster.type] += len(cluster.mentions)
-            self.capitals[cluster.key] += sum(m.text.isupper() for m in cluster.mentions)
-            words = cluster.key.split()
+            counts[key, cluster.type] += len(cluster.mentions)
+            self.capitals[key] += sum(m.text.isupper() for m in cluster.mentions)
+            words = key.split()
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
-                    self.openers[words[0], cluster.key] += 1
+                    self.openers[words[0], key] += 1
                     self.surnames[words[-1]] += len(cluster.mentions)
                 else:
-                    self.other_openers[words[0], cluster.key] += 1
+                    self.other_openers[words[0], key] += 1
             geo = cluster.place.geonames_id if cluster.place else None
             for alias in cluster.aliases:
                 if alias.isupper() and 2 <= len(alias) <= 8:
-                    entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.key, cluster.name, geo)
+                    entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.name, geo)
                     self.acronyms[entry] += 1
 
 
@@ -177,19 +182,21 @@ class Decisions:
         decisions = cls(types, first_names, {})
         # ORG acronym key → the key of its long form, where the corpus agrees on one.
         seen: dict[str, set[str]] = defaultdict(set)
-        for acronym, kind, key, name, geo in stats.acronyms:
-            kind = decisions.type_of(kind, key, name, geo)
+        for acronym, kind, name, geo in stats.acronyms:
+            kind = decisions.type_of(kind, name, geo)
             if kind == "ORG":
-                seen[acronym].add(f"geo:{geo}" if geo is not None else f"ORG:{key}")
+                seen[acronym].add(
+                    f"geo:{geo}" if geo is not None else f"ORG:{entity_key(name, 'ORG')}"
+                )
         decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
         return decisions
 
-    def type_of(self, kind: str, key: str, name: str, geonames_id) -> str:
+    def type_of(self, kind: str, name: str, geonames_id) -> str:
         """A cluster's type after the corpus vote. A place linked to the
         gazetteer keeps its type."""
         if geonames_id is not None:
             return kind
-        kind = self.types.get(key, kind)
+        kind = self.types.get(name_key(name), kind)
         words = name.split()
         if (
             kind == "ORG"
@@ -234,12 +241,15 @@ class EntityTable:
 
     def add(self, article_id: str, clusters: list[Cluster]) -> tuple[list[dict], dict[int, str]]:
         """The article's mention rows and the entity id of each cluster (by
-        ``id(cluster)``). Cluster types are set to the corpus vote, in place."""
+        ``id(cluster)``). Cluster types (and the keys that depend on them) are set
+        to the corpus vote, in place."""
         mentions = []
         cluster_ids: dict[int, str] = {}
         for cluster in clusters:
             geo = cluster.place.geonames_id if cluster.place else None
-            cluster.type = self.decisions.type_of(cluster.type, cluster.key, cluster.name, geo)
+            cluster.type = self.decisions.type_of(cluster.type, cluster.name, geo)
+            if cluster.place is None:
+                cluster.key = entity_key(cluster.name, cluster.type)
             key = self.decisions.acronyms.get(cluster_key(cluster), cluster_key(cluster))
             entity_id = entity_id_for(key)
             cluster_ids[id(cluster)] = entity_id

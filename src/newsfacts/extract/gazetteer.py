@@ -40,8 +40,8 @@ _COUNTRY_ALIASES = {
 
 # US states as news abbreviates them after a city, in AP style ("Reno, Nev.",
 # "Sen. Bernie Sanders (I-Vt.)"). Matched as written, full stops included:
-# "Pa." is Pennsylvania, "Pa" is not; "Miss." only ever reaches the gazetteer
-# when the model has called it a place.
+# "Pa." is Pennsylvania, "Pa" is not. A name is linked only when the model
+# (or a retyping rule: "in Miss.") has made it a place; "Miss." the title is not.
 _AP_STATES = {
     "Ala.": "Alabama",
     "Ariz.": "Arizona",
