@@ -80,6 +80,16 @@ def test_names_lose_the_possessive_leading_article_and_title():
     assert "Taliban" in names
 
 
+def test_a_title_word_inside_an_organisation_s_name_stays():
+    body = (
+        "The Justice Department said on Monday that General Motors would pay a fine. "
+        "President Barack Obama welcomed the deal."
+    )
+    names = {c.name for c in _clusters(body)}
+    assert {"Justice Department", "General Motors", "Barack Obama"} <= names, names
+    assert not {"Department", "Motors"} & names
+
+
 def test_acronym_definitions_need_matching_initials():
     body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
     assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [

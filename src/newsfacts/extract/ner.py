@@ -11,8 +11,9 @@ dropped: the model already tags them ORG, and it changed nothing on the
 annotated articles. Corrections are named so that ``benchmarks/entities.py`` can switch each one off
 and show what it is worth on the hand-annotated articles:
 
-- ``trim``: no leading "the", trailing possessive "'s" or courtesy/job titles
-  inside a span ("Mr. Smith" → "Smith", "the Taliban" → "Taliban").
+- ``trim``: no leading "the", trailing possessive "'s", or courtesy/job titles
+  before a person's name ("Mr. Smith" → "Smith", "the Taliban" → "Taliban";
+  "Justice Department" and "General Motors" keep theirs).
 - ``types``: only the ten entity types of the contract are kept; dates, numbers
   and money are facts, not entities.
 - ``junk``: spans with no capital letter or no letter at all are dropped.
@@ -94,13 +95,16 @@ def bare_model():
     )
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def _trimmed(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    # Titles precede people's names only: in an organisation's name the same
+    # word is part of it ("Justice Department", "General Motors").
+    titles = _TITLES if label == "PERSON" else None
     span = text[start:end]
-    leading = _LEADING_THE.match(span) or _TITLES.match(span)
+    leading = _LEADING_THE.match(span) or (titles and titles.match(span))
     while leading and leading.end() < len(span):
         start += leading.end()
         span = text[start:end]
-        leading = _LEADING_THE.match(span) or _TITLES.match(span)
+        leading = _LEADING_THE.match(span) or (titles and titles.match(span))
     if _POSSESSIVE_S.search(span):
         end -= 2
     elif _PLURAL_POSSESSIVE.search(span):
@@ -135,7 +139,7 @@ def mentions_in(
     for ent in doc.ents:
         start, end = ent.start_char, ent.end_char
         if "trim" in corrections:
-            start, end = _trimmed(body, start, end)
+            start, end = _trimmed(body, start, end, ent.label_)
         text = body[start:end]
         if not text.strip() or not _keep(text, ent.label_, corrections):
             continue
