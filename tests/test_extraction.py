@@ -138,6 +138,10 @@ def test_record_bodies_lose_captions_credits_and_promos():
         "Get all the latest news delivered daily to your inbox. Sign up here.",
         "Get the latest updates right in your inbox. Subscribe to NJ.com's newsletters.",
         "For reporting on the crisis and more, subscribe to Mother Jones' newsletters",
+        "JUST WATCHED Mayor opens bridge Replay More Videos ... MUST WATCH Mayor opens bridge",
+        "ANALYSIS/OPINION:",
+        "WATCH:",
+        "CLICK HERE FOR THE NEWS APP",
     ],
 )
 def test_newsletter_and_podcast_promos_are_no_body(promo):

@@ -27,7 +27,8 @@ _FURNITURE = re.compile(
       share(\ this)?(\ (article|story|page|on\ \w+))?|print|email|e-mail|comments?|
       sign\ (in|up)|log\ ?in|log\ out|subscribe(\ now)?|menu|search|close|home|
       (related|read\ more|see\ also|also\ read|read\ also|more|watch|listen)\ ?:\ .{3,150}|
-      next|previous|back\ to\ top|play|video|listen|read\ more|see\ also|
+      next|previous|back\ to\ top|play|video|watch|listen|read\ more|see\ also|
+      (analysis|opinion|commentary)(\ ?/\ ?(analysis|opinion|commentary))?|
       related(\ (articles?|stories|content|coverage|topics|posts|news|links))?)\W*$
     |\b(cookie\ (policy|settings)|privacy\ (policy|notice)|
        terms\ of\ (use|service)|sign\ up\ for\ (our|the)\ .{0,40}newsletter|
@@ -36,7 +37,8 @@ _FURNITURE = re.compile(
          (\ ((?-i:[A-Z])\S*|daily|weekly|free|e-?mail|morning|evening|opinion))*\ newsletters?|
        manage\ newsletters|newsletter\ sign[\ -]?up|(^|[.!?]\ *)sign\ up\ (here|now|today)\W*$|
        delivered\ (\w+\ ){0,4}?to\ your\ inbox|
-       ^subscribe\ (to|on)\ |click\ here\ to|download\ (our|the)\ app|
+       ^subscribe\ (to|on)\ |click\ here\ (to|for)|download\ (our|the)\ app|
+       replay\ more\ videos|
        follow\ us\ on|like\ us\ on\ facebook|support\ (our|independent)\ journalism|
        (make|making)\ a\ donation|contribute\ today|become\ a\ (member|subscriber)|
        we\ use\ cookies|your\ browser\ does\ not\ support)\b
