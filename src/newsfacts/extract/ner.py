@@ -12,8 +12,9 @@ annotated articles. Corrections are named so that ``benchmarks/entities.py`` can
 and show what it is worth on the hand-annotated articles:
 
 - ``trim``: no leading "the", trailing possessive "'s", or courtesy/job titles
-  before a person's name ("Mr. Smith" → "Smith", "the Taliban" → "Taliban";
-  "Justice Department" and "General Motors" keep theirs).
+  before a name ("Mr. Smith" → "Smith", "the Taliban" → "Taliban"), except in
+  the names of organisations and places ("Justice Department", "General
+  Motors").
 - ``types``: only the ten entity types of the contract are kept; dates, numbers
   and money are facts, not entities.
 - ``junk``: spans with no capital letter or no letter at all are dropped.
@@ -53,6 +54,7 @@ _TITLE_WORDS = (
     "Congresswoman|Spokesman|Spokeswoman|Deputy|Vice President"
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
+_NAMES_WITH_TITLES = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE_S = re.compile(r"\w['’]s$")
 _PLURAL_POSSESSIVE = re.compile(r"s['’]$")
@@ -96,9 +98,10 @@ def bare_model():
 
 
 def _trimmed(text: str, start: int, end: int, label: str) -> tuple[int, int]:
-    # Titles precede people's names only: in an organisation's name the same
-    # word is part of it ("Justice Department", "General Motors").
-    titles = _TITLES if label == "PERSON" else None
+    # In the name of an organisation or a place a title word is part of it
+    # ("Justice Department", "General Motors", "Prince Edward Island"); other
+    # spans are people's names, or names the model mistyped.
+    titles = None if label in _NAMES_WITH_TITLES else _TITLES
     span = text[start:end]
     leading = _LEADING_THE.match(span) or (titles and titles.match(span))
     while leading and leading.end() < len(span):
