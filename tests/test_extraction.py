@@ -211,6 +211,17 @@ def test_a_card_after_a_repeated_place_name_cuts_only_the_card():
     ]
 
 
+def test_a_quote_above_a_photo_credit_is_no_caption():
+    paragraphs = [
+        "The mayor spoke on Monday.",
+        "“We will rebuild the bridge by spring,” she said. “Nobody should doubt it.”",
+        "Photo: Jane Doe",
+        "Crowds gather at the river bank in Valmouth on Sunday.",
+        "Photo: Sam Poe",
+    ]
+    assert clean_paragraphs(paragraphs) == paragraphs[:2]
+
+
 def test_article_bias_records_are_cleaned(corpus_dir):
     from newsfacts.extract.record import extract_record
 

@@ -100,6 +100,13 @@ def _is_caption_copy(index: int, keys: list[str]) -> bool:
 _MAX_CAPTION_WORDS = 40
 
 
+# A quotation and who said it (",” she wrote.") is the article speaking, not a
+# photo's caption, even right above a "Photo:" credit.
+_ATTRIBUTED_QUOTE = re.compile(
+    r"[”\"],?\s+(?:[\w.'’-]+\s+){0,3}(?:said|says|wrote|writes|added|told|tweeted)\b"
+)
+
+
 def _is_captioned(index: int, paragraphs: list[str]) -> bool:
     """A short paragraph right above a labelled credit ("Photo: ...") is that
     photo's caption. A bare "Jane Doe/AP" line often stands alone, so it
@@ -110,6 +117,7 @@ def _is_captioned(index: int, paragraphs: list[str]) -> bool:
         and is_labelled_credit(following)
         and not is_credit(paragraphs[index])
         and word_count(paragraphs[index]) <= _MAX_CAPTION_WORDS
+        and not _ATTRIBUTED_QUOTE.search(paragraphs[index])
     )
 
 
