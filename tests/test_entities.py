@@ -90,6 +90,34 @@ def test_a_title_word_inside_an_organisation_s_name_stays():
     assert not {"Department", "Motors"} & names
 
 
+def test_a_sports_fixture_is_two_names():
+    from newsfacts.extract.ner import Mention
+    from newsfacts.extract.resolution import _fixture_sides
+
+    def mention(text):
+        return Mention(10, 10 + len(text), text, "GPE", 0, 0, 100)
+
+    sides = _fixture_sides(mention("Israel v Republic of Ireland"))
+    assert [(m.text, m.start, m.end) for m in sides] == [
+        ("Israel", 10, 16),
+        ("Republic of Ireland", 19, 38),
+    ]
+    assert [m.text for m in _fixture_sides(mention("Republic of Ireland v"))] == [
+        "Republic of Ireland"
+    ]
+    assert [m.text for m in _fixture_sides(mention("Jones vs. Smith"))] == ["Jones", "Smith"]
+    for case in ("Roe v. Wade", "R v Smith"):  # court cases stay whole
+        assert _fixture_sides(mention(case)) == [mention(case)]
+
+
+def test_a_courtesy_title_goes_whatever_the_model_s_type():
+    from newsfacts.extract.ner import _trimmed
+
+    body = "Mr Ebbers and the Justice Department"
+    assert body[slice(*_trimmed(body, 0, 9, "ORG"))] == "Ebbers"
+    assert body[slice(*_trimmed(body, 14, 36, "ORG"))] == "Justice Department"
+
+
 def test_acronym_definitions_need_matching_initials():
     body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
     assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [

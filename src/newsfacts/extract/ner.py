@@ -55,6 +55,7 @@ _TITLE_WORDS = (
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
 _NAMES_WITH_TITLES = frozenset({"ORG", "GPE", "LOC", "FAC"})
+_COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE_S = re.compile(r"\w['’]s$")
 _PLURAL_POSSESSIVE = re.compile(r"s['’]$")
@@ -101,13 +102,14 @@ def _trimmed(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     # In the name of an organisation or a place a title word is part of it
     # ("Justice Department", "General Motors", "Prince Edward Island"); other
     # spans are people's names, or names the model mistyped.
-    titles = None if label in _NAMES_WITH_TITLES else _TITLES
+    # "Mr" is never part of one ("Mr Ebbers" read as an ORG is still a person).
+    titles = _COURTESY if label in _NAMES_WITH_TITLES else _TITLES
     span = text[start:end]
-    leading = _LEADING_THE.match(span) or (titles and titles.match(span))
+    leading = _LEADING_THE.match(span) or titles.match(span)
     while leading and leading.end() < len(span):
         start += leading.end()
         span = text[start:end]
-        leading = _LEADING_THE.match(span) or (titles and titles.match(span))
+        leading = _LEADING_THE.match(span) or titles.match(span)
     if _POSSESSIVE_S.search(span):
         end -= 2
     elif _PLURAL_POSSESSIVE.search(span):

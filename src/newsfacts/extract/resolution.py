@@ -100,6 +100,30 @@ def entity_key(name: str, kind: str) -> str:
     return key
 
 
+# "Israel v Republic of Ireland": a fixture the model reads as one name. Not
+# "v." (US case names: "Roe v. Wade"), nor a law or a title, nor "R v Smith".
+_FIXTURE_SEPARATOR = re.compile(r"\s+(?:v|vs\.?)(?:\s+(?=[A-Z])|$)")
+
+
+def _fixture_sides(mention: Mention) -> list[Mention]:
+    """The two sides of a sports fixture ("Cyprus v Faroe Islands") as two
+    mentions; a fixture cut short ("Republic of Ireland v") loses its "v"."""
+    parts, start = [], 0
+    for separator in _FIXTURE_SEPARATOR.finditer(mention.text):
+        parts.append((start, separator.start()))
+        start = separator.end()
+    if not parts or mention.type in ("LAW", "WORK_OF_ART"):
+        return [mention]
+    parts.append((start, len(mention.text)))
+    parts = [(a, b) for a, b in parts if b > a]
+    if any(b - a < 2 for a, b in parts):
+        return [mention]
+    return [
+        replace(mention, start=mention.start + a, end=mention.start + b, text=mention.text[a:b])
+        for a, b in parts
+    ]
+
+
 def _fix_span(body: str, mention: Mention) -> Mention | None:
     start, end = mention.start, mention.end
     text = body[start:end]
@@ -214,7 +238,12 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
     mentions = recognised.mentions
     if "spans" in steps:
-        mentions = [m for m in (_fix_span(body, m) for m in mentions) if m]
+        mentions = [
+            fixed
+            for m in mentions
+            for part in _fixture_sides(m)
+            if (fixed := _fix_span(body, part))
+        ]
     if "retype" in steps:
         mentions = [
             replace(
