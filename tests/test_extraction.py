@@ -142,6 +142,7 @@ def test_record_bodies_lose_captions_credits_and_promos():
         "ANALYSIS/OPINION:",
         "WATCH:",
         "CLICK HERE FOR THE NEWS APP",
+        "Follow Jane Roe on Twitter: @janeroe",
     ],
 )
 def test_newsletter_and_podcast_promos_are_no_body(promo):

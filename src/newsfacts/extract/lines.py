@@ -39,7 +39,8 @@ _FURNITURE = re.compile(
        delivered\ (\w+\ ){0,4}?to\ your\ inbox|
        ^subscribe\ (to|on)\ |click\ here\ (to|for)|download\ (our|the)\ app|
        replay\ more\ videos|
-       follow\ us\ on|like\ us\ on\ facebook|support\ (our|independent)\ journalism|
+       follow\ us\ on|^follow\ .{1,60}?\bon\ (twitter|facebook|instagram)\b|
+       like\ us\ on\ facebook|support\ (our|independent)\ journalism|
        (make|making)\ a\ donation|contribute\ today|become\ a\ (member|subscriber)|
        we\ use\ cookies|your\ browser\ does\ not\ support)\b
     """
