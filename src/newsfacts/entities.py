@@ -38,9 +38,22 @@ _PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
 
 
 def cluster_key(cluster: Cluster) -> str:
-    if cluster.place is not None:
-        return f"geo:{cluster.place.geonames_id}"
-    return f"{cluster.type}:{cluster.key}"
+    geo = cluster.place.geonames_id if cluster.place else None
+    return _identity(cluster.type, cluster.key, geo)
+
+
+def _identity(kind: str, key: str, geonames_id: int | None) -> str:
+    """What an entity id is derived from: a linked place's GeoNames id, else
+    its type and key."""
+    return f"geo:{geonames_id}" if geonames_id is not None else f"{kind}:{key}"
+
+
+def _most_mentioned(counts: Counter, fits: str | None = None) -> str:
+    """The type with most mentions; a tie goes to ``fits``, then to the type
+    listed first in the contract (types outside it, which only the benchmark's
+    ablation makes, lose ties)."""
+    last = len(_PRIORITY)
+    return max(counts, key=lambda t: (counts[t], t == fits, -_PRIORITY.get(t, last)))
 
 
 def entity_id_for(key: str) -> str:
@@ -147,7 +160,7 @@ def _vote(key: str, kinds: Counter, places: Counter | None, stats: EntityStats) 
         score = score or places
     elif len(score) < 2:
         return None
-    return max(score, key=lambda t: (score[t], -_PRIORITY.get(t, len(_PRIORITY))))
+    return _most_mentioned(score)
 
 
 @dataclass
@@ -185,9 +198,7 @@ class Decisions:
         for acronym, kind, name, geo in stats.acronyms:
             kind = decisions.type_of(kind, name, geo)
             if kind == "ORG":
-                seen[acronym].add(
-                    f"geo:{geo}" if geo is not None else f"ORG:{entity_key(name, 'ORG')}"
-                )
+                seen[acronym].add(_identity("ORG", entity_key(name, "ORG"), geo))
         decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
         return decisions
 
@@ -226,10 +237,7 @@ def _entity_type(entity: _Entity) -> str:
     fits = None
     if entity.place is not None:
         fits = "LOC" if entity.place.kind == "continent" else "GPE"
-    # Types outside the contract only occur with the "types" correction off
-    # (the benchmark's ablation); they lose ties.
-    last = len(_PRIORITY)
-    return max(entity.types, key=lambda t: (entity.types[t], t == fits, -_PRIORITY.get(t, last)))
+    return _most_mentioned(entity.types, fits)
 
 
 class EntityTable:
