@@ -113,15 +113,14 @@ def whole_corpus_entities(corpus: Path, bodies: list[str], jobs: int) -> tuple[l
     article_of = dict(
         zip(articles["body"].to_pylist(), articles["article_id"].to_pylist(), strict=True)
     )
-    wanted = {article_of[b] for b in bodies if b in article_of}
-    found: dict[str, dict[str, tuple[set, str]]] = {a: {} for a in wanted}
-    for m in mentions.to_pylist():
-        if m["article_id"] in wanted:
-            forms, _ = found[m["article_id"]].setdefault(m["entity_id"], (set(), m["type"]))
-            forms.add(name_key(m["text"]))
     missing = [b[:60] for b in bodies if b not in article_of]
     if missing:
         raise SystemExit(f"annotated articles not in the corpus build: {missing}")
+    found: dict[str, dict[str, tuple[set, str]]] = {article_of[b]: {} for b in bodies}
+    for m in mentions.to_pylist():
+        if m["article_id"] in found:
+            forms, _ = found[m["article_id"]].setdefault(m["entity_id"], (set(), m["type"]))
+            forms.add(name_key(m["text"]))
     return [list(found[article_of[b]].values()) for b in bodies], report.articles
 
 
