@@ -113,6 +113,24 @@ def test_mentions_link_to_their_article_and_entity(server):
         assert body[row["start"] : row["end"]] == row["text"]
 
 
+def test_text_is_served_exactly_as_the_package_holds_it(server, package):
+    # The plugin hands decoding to sqlite3 for this database; curly quotes,
+    # accents and dashes must come back as the Parquet file has them.
+    expected = pq.read_table(
+        package / "data" / "articles.parquet", columns=["article_id", "title", "body"]
+    ).to_pylist()
+    rows = _json(
+        f"{server}/newsfacts/articles.json",
+        _col=["title", "body"],
+        _size="max",
+        _shape="array",
+    )
+    assert {r["article_id"]: (r["title"], r["body"]) for r in rows} == {
+        r["article_id"]: (r["title"], r["body"]) for r in expected
+    }
+    assert any(not r["body"].isascii() for r in expected)
+
+
 def test_full_text_search_finds_a_known_article(server):
     rows = _json(f"{server}/newsfacts/articles.json", _search="Dushanbe", _shape="array")
     assert any(r["title"].startswith("Russia Holds Military Drills") for r in rows)
