@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-DATABASE = "newsfacts"
+from newsfacts.publish import DATABASE_NAME as DATABASE
 
 
 @hookimpl

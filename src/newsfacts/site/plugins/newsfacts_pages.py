@@ -11,7 +11,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup, escape
 
-DATABASE = "newsfacts"
+from newsfacts.publish import DATABASE_NAME as DATABASE
 
 
 def highlighted_body(body: str, mentions: list[dict], base: str) -> Markup:
