@@ -108,11 +108,13 @@ _FIXTURE_SEPARATOR = re.compile(r"\s+(?:v|vs\.?)(?:\s+(?=[A-Z])|$)")
 def _fixture_sides(mention: Mention) -> list[Mention]:
     """The two sides of a sports fixture ("Cyprus v Faroe Islands") as two
     mentions; a fixture cut short ("Republic of Ireland v") loses its "v"."""
+    if mention.type in ("LAW", "WORK_OF_ART"):
+        return [mention]
     parts, start = [], 0
     for separator in _FIXTURE_SEPARATOR.finditer(mention.text):
         parts.append((start, separator.start()))
         start = separator.end()
-    if not parts or mention.type in ("LAW", "WORK_OF_ART"):
+    if not parts:
         return [mention]
     parts.append((start, len(mention.text)))
     parts = [(a, b) for a, b in parts if b > a]
