@@ -265,9 +265,10 @@ def stage_table(figures: dict, title: str) -> None:
         rows.append(("  bare spaCy before the build", figures["bare before"], None))
         rows.append(("  bare spaCy after the build", figures["bare after"], None))
     print(f"\n## {title}\n")
+    counted = f"{words:,} words" if words else "words not counted (no baseline in this run)"
     print(
         f"{figures['files']:,} files → {articles:,} articles, {figures['duplicates']:,} "
-        f"duplicates, {figures['rejects']:,} rejects; {words:,} words; tables "
+        f"duplicates, {figures['rejects']:,} rejects; {counted}; tables "
         + ", ".join(f"{k} {v:,}" for k, v in figures["tables"].items())
     )
     print("\n| stage | seconds | share of total | articles/s | words/s | peak RSS MB so far |")
