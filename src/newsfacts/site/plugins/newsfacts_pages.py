@@ -112,3 +112,18 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return await _entity_context(db, key)
 
     return context
+
+
+# An entity's ids in the gazetteers, as links to their pages (opened by the
+# reader's browser; the server itself never goes online).
+_ID_PAGES = {
+    "wikidata_id": "https://www.wikidata.org/wiki/{}",
+    "geonames_id": "https://www.geonames.org/{}",
+}
+
+
+@hookimpl
+def render_cell(value, column, table, database):
+    if database != DATABASE or table != "entities" or column not in _ID_PAGES or value is None:
+        return None
+    return Markup('<a href="{}">{}</a>').format(_ID_PAGES[column].format(value), value)
