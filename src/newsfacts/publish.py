@@ -2,8 +2,9 @@
 
 Tables, types, primary and foreign keys, indexes and full-text search all come
 from ``schemas/`` (via ``newsfacts.schemas``); nothing here names a column
-that the schemas do not declare, except in the views and the co-occurrence
-table, which are built with SQL over declared columns.
+that the schemas do not declare, except in the views (SQL over declared
+columns) and the co-occurrence table (counted from the declared mentions and
+entities columns).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import json
 import os
 from pathlib import Path
 
+import numpy
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import sqlite_utils
 
 from newsfacts.records import BuildError
@@ -48,29 +52,6 @@ VIEWS = {
         group by m.article_id, m.entity_id
     """,
 }
-
-# The (article, entity) pairs go into an indexed temporary table first: as a
-# CTE SQLite builds them twice, and joins them through an automatic index.
-# Only entities in at least :min_articles articles can be in a kept pair, so
-# the others (most entities: three in four on the shared corpus) are left
-# out before the self-join, which is what costs (0.9 s instead of 1.5 s there).
-COOCCURRENCE_SQL = (
-    """
-    create temp table entity_pairs as select distinct article_id, entity_id from mentions
-    where entity_id in (select entity_id from entities where article_count >= :min_articles)
-    """,
-    "create index temp.entity_pairs_article on entity_pairs(article_id, entity_id)",
-    """
-    create table entity_cooccurrence as
-    select a.entity_id as entity_a, b.entity_id as entity_b, count(*) as articles
-    from temp.entity_pairs a
-    join temp.entity_pairs b on a.article_id = b.article_id and a.entity_id < b.entity_id
-    group by a.entity_id, b.entity_id
-    having count(*) >= :min_articles
-    order by a.entity_id, b.entity_id
-    """,
-    "drop table temp.entity_pairs",
-)
 
 
 def database_path(package_dir: Path) -> Path:
@@ -141,6 +122,53 @@ def _index_and_search(db: sqlite_utils.Database, schema: TableSchema) -> None:
         table.enable_fts(hints["fts"], tokenize="porter", create_triggers=False)
 
 
+def _cooccurrence(db: sqlite_utils.Database, data_dir: Path, min_articles: int) -> None:
+    """``entity_cooccurrence``: each pair of entities named together in at
+    least ``min_articles`` articles, with how many, ``entity_a < entity_b``.
+
+    Counted with Arrow and numpy from the Parquet files rather than by a SQL
+    self-join of the mentions (0.84 s → 0.2 s on the shared corpus). Only
+    entities in ``min_articles`` articles or more can be in a kept pair, so the
+    others (three in four) are left out first."""
+    entities = pq.read_table(data_dir / "entities.parquet", columns=["entity_id", "article_count"])
+    entities = entities.filter(pc.greater_equal(entities["article_count"], min_articles))
+    names = entities["entity_id"].combine_chunks()
+    names = names.take(pc.sort_indices(names))  # codes in text order: a < b as in SQL
+    mentions = pq.read_table(data_dir / "mentions.parquet", columns=["article_id", "entity_id"])
+    mentions = mentions.filter(pc.is_in(mentions["entity_id"], value_set=names))
+    pairs = mentions.group_by(["article_id", "entity_id"]).aggregate([])  # one per article
+    article = pc.dictionary_encode(pairs["article_id"]).combine_chunks().indices.to_numpy()
+    entity = pc.index_in(pairs["entity_id"], value_set=names).to_numpy(zero_copy_only=False)
+    order = numpy.lexsort((entity, article))
+    article, entity = article[order], entity[order]
+    bounds = numpy.flatnonzero(numpy.diff(article)) + 1
+    width = numpy.int64(len(names))
+    codes = []
+    for group in numpy.split(entity.astype(numpy.int64), bounds):
+        if len(group) > 1:
+            first, second = numpy.triu_indices(len(group), 1)
+            codes.append(group[first] * width + group[second])
+    db.conn.execute(
+        "create table entity_cooccurrence (entity_a TEXT, entity_b TEXT, articles INTEGER)"
+    )
+    if codes:
+        found, counts = numpy.unique(numpy.concatenate(codes), return_counts=True)
+        keep = counts >= min_articles
+        found, counts = found[keep], counts[keep]
+        text = names.to_pylist()
+        db.conn.executemany(
+            "insert into entity_cooccurrence values (?, ?, ?)",
+            zip(
+                [text[i] for i in (found // width).tolist()],
+                [text[i] for i in (found % width).tolist()],
+                counts.tolist(),
+                strict=True,
+            ),
+        )
+    db.conn.execute("create index entity_cooccurrence_b on entity_cooccurrence(entity_b)")
+    db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
+
+
 def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> Path:
     """Build ``<package_dir>/newsfacts.db`` from the package's Parquet files."""
     package_dir = Path(package_dir)
@@ -158,10 +186,7 @@ def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> P
             _load_table(db, schema, data_dir)
         for schema in all_schemas():
             _index_and_search(db, schema)
-        for sql in COOCCURRENCE_SQL:
-            db.conn.execute(sql, {"min_articles": cooccurrence_min_articles})
-        db.conn.execute("create index entity_cooccurrence_b on entity_cooccurrence(entity_b)")
-        db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
+        _cooccurrence(db, data_dir, cooccurrence_min_articles)
         for name, sql in VIEWS.items():
             db.create_view(name, sql, replace=True)
     descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
