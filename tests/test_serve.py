@@ -113,6 +113,42 @@ def test_mentions_link_to_their_article_and_entity(server):
         assert body[row["start"] : row["end"]] == row["text"]
 
 
+def _cooccurrence_by_sql(conn) -> list[tuple]:
+    """Pairs of entities (in 2+ articles) named together in 2+ articles: the
+    definition, as a SQL self-join of the published mentions."""
+    return conn.execute(
+        """with pairs as (
+             select distinct m.article_id, m.entity_id from mentions m
+             join entities e on e.entity_id = m.entity_id where e.article_count >= 2)
+           select a.entity_id, b.entity_id, count(*) from pairs a
+           join pairs b on a.article_id = b.article_id and a.entity_id < b.entity_id
+           group by 1, 2 having count(*) >= 2 order by 1, 2"""
+    ).fetchall()
+
+
+def test_cooccurrence_counts_the_articles_naming_both_entities(package, tmp_path):
+    import shutil
+    import sqlite3
+
+    from newsfacts.publish import database_path
+
+    with sqlite3.connect(database_path(package)) as conn:
+        expected = _cooccurrence_by_sql(conn)
+        table = "select entity_a, entity_b, articles from entity_cooccurrence order by rowid"
+        assert len(expected) > 10 and conn.execute(table).fetchall() == expected
+    # An article's mentions cut across row groups count once all the same.
+    (tmp_path / "data").mkdir()
+    shutil.copy(package / "data" / "entities.parquet", tmp_path / "data")
+    mentions = pq.read_table(package / "data" / "mentions.parquet")
+    pq.write_table(mentions, tmp_path / "data" / "mentions.parquet", row_group_size=3)
+    shutil.copy(package / "datapackage.json", tmp_path)
+    for name in ("articles", "duplicates", "facts", "rejects", "sources"):
+        shutil.copy(package / "data" / f"{name}.parquet", tmp_path / "data")
+    publish(tmp_path)
+    with sqlite3.connect(database_path(tmp_path)) as conn:
+        assert conn.execute(table).fetchall() == expected
+
+
 def test_an_entity_page_links_to_the_place_s_wikidata_and_geonames_pages(server):
     rows = _json(
         f"{server}/newsfacts/entities.json", name="Russia", place_kind="country", _shape="array"
