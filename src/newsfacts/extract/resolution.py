@@ -18,6 +18,7 @@ after the model's own spans, each switchable for measurement:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -83,6 +84,10 @@ def looks_institutional(text: str) -> bool:
     return bool(_INSTITUTION.search(text))
 
 
+# Asked for every mention and every cluster name, in the map stage and again
+# when the entities table is built: a few tens of thousands of distinct texts
+# make up the corpus's 190,000 mentions, so the answers are kept (bounded).
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     text = _POSSESSIVE_PREFIX.sub("", text)
     text = re.sub(r"^(the|The)\s+", "", text)
