@@ -158,14 +158,21 @@ def _cooccurrence(db: sqlite_utils.Database, data_dir: Path, min_articles: int) 
     db.conn.execute("create index entity_cooccurrence_a on entity_cooccurrence(entity_a)")
 
 
+_MERGE_CODES = 1 << 20
+
+
 def _pair_counts(mentions_path: Path, names) -> tuple[numpy.ndarray, numpy.ndarray]:
     """(pair codes ``a * len(names) + b``, articles) for every pair of entities
     of ``names`` named in one article, codes ascending. The file is sorted by
     article, so an article's mentions are contiguous: the last article of a row
-    group is held back and counted with the next group."""
+    group is held back and counted with the next group. New codes wait until
+    they are as many as the distinct ones so far (at least ``_MERGE_CODES``)
+    before they are merged in: each merge sorts them all."""
     found = numpy.empty(0, numpy.int64)
     counts = numpy.empty(0, numpy.int64)
     held = None
+    pending: list[numpy.ndarray] = []
+    waiting = 0
     for group in chain(row_groups(mentions_path, ["article_id", "entity_id"]), [None]):
         if group is None:  # the end: the article held back is complete
             group, held = held, None
@@ -182,7 +189,13 @@ def _pair_counts(mentions_path: Path, names) -> tuple[numpy.ndarray, numpy.ndarr
             last = pc.equal(ids, ids[-1])
             held, group = group.filter(last), group.filter(pc.invert(last))
         if group.num_rows:
-            found, counts = _merged_counts(found, counts, _pair_codes(group, names))
+            pending.append(_pair_codes(group, names))
+            waiting += len(pending[-1])
+        if waiting >= max(len(found), _MERGE_CODES):
+            found, counts = _merged_counts(found, counts, numpy.concatenate(pending))
+            pending, waiting = [], 0
+    if pending:
+        found, counts = _merged_counts(found, counts, numpy.concatenate(pending))
     return found, counts
 
 
