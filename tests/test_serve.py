@@ -140,13 +140,10 @@ def test_cooccurrence_counts_the_articles_naming_both_entities(package, tmp_path
     # An article's mentions cut across row groups count once all the same, and
     # counts merged many times add up.
     monkeypatch.setattr(importlib.import_module("newsfacts.publish"), "_MERGE_CODES", 16)
-    (tmp_path / "data").mkdir()
-    shutil.copy(package / "data" / "entities.parquet", tmp_path / "data")
+    shutil.copytree(package / "data", tmp_path / "data")
+    shutil.copy(package / "datapackage.json", tmp_path)
     mentions = pq.read_table(package / "data" / "mentions.parquet")
     pq.write_table(mentions, tmp_path / "data" / "mentions.parquet", row_group_size=3)
-    shutil.copy(package / "datapackage.json", tmp_path)
-    for name in ("articles", "duplicates", "facts", "rejects", "sources"):
-        shutil.copy(package / "data" / f"{name}.parquet", tmp_path / "data")
     publish(tmp_path)
     with sqlite3.connect(database_path(tmp_path)) as conn:
         assert conn.execute(table).fetchall() == expected
