@@ -179,7 +179,11 @@ def _pair_counts(mentions_path: Path, names) -> tuple[numpy.ndarray, numpy.ndarr
             if group is None:
                 break
         else:
-            group = group.filter(pc.is_in(group["entity_id"], value_set=names))
+            # Each mention's entity as its code (its place in ``names``); the
+            # mentions of other entities have none and are left out.
+            entity = pc.index_in(group["entity_id"], value_set=names)
+            group = pyarrow.table({"article_id": group["article_id"], "entity": entity})
+            group = group.filter(pc.is_valid(entity))
             group = group if held is None else pyarrow.concat_tables([held, group])
             if group.num_rows == 0:
                 continue
@@ -189,7 +193,7 @@ def _pair_counts(mentions_path: Path, names) -> tuple[numpy.ndarray, numpy.ndarr
             last = pc.equal(ids, ids[-1])
             held, group = group.filter(last), group.filter(pc.invert(last))
         if group.num_rows:
-            pending.append(_pair_codes(group, names))
+            pending.append(_pair_codes(group, len(names)))
             waiting += len(pending[-1])
         if waiting >= max(len(found), _MERGE_CODES):
             found, counts = _merged_counts(found, counts, numpy.concatenate(pending))
@@ -199,14 +203,15 @@ def _pair_counts(mentions_path: Path, names) -> tuple[numpy.ndarray, numpy.ndarr
     return found, counts
 
 
-def _pair_codes(mentions: pyarrow.Table, names) -> numpy.ndarray:
-    """A code for each pair of distinct entities (a < b) of each article."""
-    pairs = mentions.group_by(["article_id", "entity_id"]).aggregate([])  # one per article
+def _pair_codes(mentions: pyarrow.Table, width: int) -> numpy.ndarray:
+    """A code ``a * width + b`` for each pair of distinct entities (a < b) of
+    each article of ``mentions`` (article ids and entity codes)."""
+    pairs = mentions.group_by(["article_id", "entity"]).aggregate([])  # one per article
     article = pc.dictionary_encode(pairs["article_id"]).combine_chunks().indices.to_numpy()
-    entity = pc.index_in(pairs["entity_id"], value_set=names).to_numpy(zero_copy_only=False)
+    entity = pairs["entity"].combine_chunks().to_numpy()
     order = numpy.lexsort((entity, article))
     bounds = numpy.flatnonzero(numpy.diff(article[order])) + 1
-    width = numpy.int64(len(names))
+    width = numpy.int64(width)
     codes = [numpy.empty(0, numpy.int64)]
     for members in numpy.split(entity[order].astype(numpy.int64), bounds):
         first, second = numpy.triu_indices(len(members), 1)
