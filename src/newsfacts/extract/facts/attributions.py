@@ -518,6 +518,10 @@ def _mention_source(body, mentions, sentence, cue_start: int, index: int) -> Att
     return _from_mention(sentence, cue_start, mentions, index)
 
 
+# Matched at a mention's end in the body, not on a copy of the rest of it.
+_POSSESSIVE_AFTER = re.compile(r"['’]s\s")
+
+
 def _source_after(body, mentions, position: int, sentence, cue_start: int):
     index = _mention_starting_at(mentions, position)
     # "said Biarritz chairman Marcel Martin": the person after a role.
@@ -535,7 +539,7 @@ def _source_after(body, mentions, position: int, sentence, cue_start: int):
         )
         index = person if person is not None else index
     # "by Russia's Central Military District": the owner is not the source.
-    while index is not None and re.match(r"['’]s\s", body[mentions[index].end :]):
+    while index is not None and _POSSESSIVE_AFTER.match(body, mentions[index].end):
         following = _mention_starting_at(mentions, mentions[index].end + 2, slack=2)
         if following is None:
             break

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from newsfacts.extract.facts.quantities import WORD_NUMBERS
+from newsfacts.extract.facts.scanning import starting_with
 
 _MONTH_NAMES = {
     "january": 1,
@@ -50,60 +51,86 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
+# Each pattern is tried only where one of the characters its matches begin
+# with occurs (see newsfacts.extract.facts.scanning).
+_MONTH_INITIALS = "JFMASOND"
 _PATTERNS = [
-    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"), "month"),
-    ("day", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"), "month"),
-    ("day", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"), None),
-    ("day_no_year", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*%)"), "month"),
-    ("day_no_year", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)"), "month"),
+    ("day", starting_with(_MONTH_INITIALS, rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b"), "month"),
+    ("day", starting_with(r"\d", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b"), "month"),
+    (
+        "day",
+        starting_with("12", r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b"),
+        None,
+    ),
+    (
+        "day_no_year",
+        starting_with(_MONTH_INITIALS, rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)(?!\s*%)"),
+        "month",
+    ),
+    (
+        "day_no_year",
+        starting_with(r"\d", rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b(?!,?\s+(?:19|20)\d\d)"),
+        "month",
+    ),
     (
         "month",
-        re.compile(
+        starting_with(
+            "ibsdufoelmntIBSDUFOELMNT",
             rf"\b(?:(?i:in|by|since|during|until|from|of|early|late|mid|"
-            rf"mid-|last|next|this)\s+)+(?:-)?{_MONTH}(?:,?\s+{_YEAR})?\b"
+            rf"mid-|last|next|this)\s+)+(?:-)?{_MONTH}(?:,?\s+{_YEAR})?\b",
         ),
         "month",
     ),
-    ("month_year", re.compile(rf"\b{_MONTH}\s+{_YEAR}\b"), "month"),
+    ("month_year", starting_with(_MONTH_INITIALS, rf"\b{_MONTH}\s+{_YEAR}\b"), "month"),
     (
         "decade",
-        re.compile(r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?(?P<decade>(?:19|20)\d0)s\b"),
+        starting_with(
+            "telm12", r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?(?P<decade>(?:19|20)\d0)s\b"
+        ),
         "0s",
     ),
     (
         "year",
-        re.compile(
+        starting_with(
+            "isbufodatelISBUFODATEL",
             rf"\b(?i:in|since|by|until|from|of|during|before|after|through|early|late)"
-            rf"\s+(?:the\s+year\s+)?{_YEAR}\b(?!\s*%)"
+            rf"\s+(?:the\s+year\s+)?{_YEAR}\b(?!\s*%)",
         ),
         None,
     ),
     (
         "decade_short",
-        re.compile(r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?['’]?(?P<decade>[2-9]0)s\b"),
+        starting_with(
+            "telm'’2-9", r"\b(?:the\s+)?(?:early\s+|late\s+|mid-)?['’]?(?P<decade>[2-9]0)s\b"
+        ),
         "0s",
     ),
     (
         "bare_month",
-        re.compile(
+        starting_with(
+            _MONTH_INITIALS,
             r"\b(?P<month>January|February|March|April|June|July|August|"
-            r"September|October|November|December)\b(?!\s+\d)"
+            r"September|October|November|December)\b(?!\s+\d)",
         ),
         "month",
     ),
     (
         "bare_year",
-        re.compile(r"(?<![\d,.$£€])\b(?P<year>19\d\d|20[0-4]\d)\b(?![\d,%])(?!\.\d)"),
+        starting_with("12", r"(?<![\d,.$£€])\b(?P<year>19\d\d|20[0-4]\d)\b(?![\d,%])(?!\.\d)"),
         None,
     ),
     (
         "weekday",
-        re.compile(rf"\b(?:(?P<rel>(?i:last|next|this|on|late|early))\s+)?{_WEEKDAY}\b"),
+        starting_with(
+            "lntoeLNTOEMTWFS",
+            rf"\b(?:(?P<rel>(?i:last|next|this|on|late|early))\s+)?{_WEEKDAY}\b",
+        ),
         "day",
     ),
     (
         "relative",
-        re.compile(
+        starting_with(
+            r"ytlnafse\d",
             r"\b(?P<rel>yesterday|today|tomorrow|(?:last|next|this)\s+"
             r"(?:week|month|year|weekend)|a\s+year\s+ago|"
             r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsfacts.extract.facts.scanning import starting_with
+
 # Numbers written as words; dates use them too ("three weeks ago").
 WORD_NUMBERS = _SMALL = {
     "one": 1,
@@ -124,8 +126,13 @@ _WORD_NUMBER = (
 _SIGN = "|".join(re.escape(s) for s in sorted(_CURRENCY_SIGNS, key=len, reverse=True))
 _MAG = r"(?:thousand|million|billion|trillion|bn|mn|mln|tn|m|k|b)"
 
-_QUANTITY = re.compile(
-    rf"""(?x)
+# A quantity begins with a digit, a currency sign or a number word.
+_FIRST_CHARACTERS = r"\d" + "".join(
+    re.escape(c) for c in sorted({s[0] for s in _CURRENCY_SIGNS} | {w[0] for w in _SMALL} | {"a"})
+)
+_QUANTITY = starting_with(
+    _FIRST_CHARACTERS,
+    rf"""
     (?:(?P<sign>{_SIGN})\s?)?
     (?P<number>{_NUMBER}|(?<![\w-]){_WORD_NUMBER}(?![\w]))
     (?:\s?(?P<sep>-|to|and)\s?(?P<high>{_NUMBER}))?
@@ -133,7 +140,7 @@ _QUANTITY = re.compile(
     (?:\s?(?P<measure>km/h|km|cm|mm|kg|mph|ft|kWh|MW|GW|mg|ml|sq\ km|ha)(?![\w]))?
     (?P<percent>\s?(?:%|per\s?cent\b|percent\b|percentage\ points?\b))?
     """,
-    re.IGNORECASE,
+    re.IGNORECASE | re.VERBOSE,
 )
 _ADJECTIVE = re.compile(
     r"(?i)^(?:separate|additional|extra|other|more|new|old|young|small|large|big|major|"
@@ -219,9 +226,15 @@ _IRREGULAR_PLURALS = {
 }
 
 
+# Both read ahead from a position in the body: matched there, never on a copy
+# of the rest of the body (a copy per word made long articles quadratic).
+_CAPITALISED_NEXT = re.compile(r"[ ]+[A-Z]")
+_NEXT_WORD = re.compile(r"[ ]+(" + _WORD.pattern + r")")
+
+
 def _ends_phrase(body: str, position: int) -> bool:
     """No further capitalised word follows (so the word is not inside a name)."""
-    return not re.match(r"[ ]+[A-Z]", body[position:])
+    return not _CAPITALISED_NEXT.match(body, position)
 
 
 # Words after a score that make "2-1" a result, not a range.
@@ -313,7 +326,7 @@ def _unit_after(body: str, end: int) -> tuple[str | None, int]:
     of a compound ("three network morning shows") the last noun is the unit."""
     cursor, head, head_end = end, None, end
     for _ in range(5):
-        match = re.match(r"[ ]+(" + _WORD.pattern + r")", body[cursor:])
+        match = _NEXT_WORD.match(body, cursor)
         if not match:
             break
         word = match.group(1)
@@ -327,15 +340,15 @@ def _unit_after(body: str, end: int) -> tuple[str | None, int]:
             head is None
             and word[0].isupper()
             and word.endswith("s")
-            and _ends_phrase(body, cursor + match.end())
+            and _ends_phrase(body, match.end())
         ):
-            return lowered, cursor + match.end()  # "2.2 million Ethiopians"
+            return lowered, match.end()  # "2.2 million Ethiopians"
         if head is None and (word[0].isupper() or skippable):
-            cursor += match.end()
+            cursor = match.end()
             continue
         if word[0].isupper() or (lowered.endswith(("ed", "ing")) and lowered not in _ING_NOUNS):
             break
-        head, head_end = lowered, cursor + match.end()
+        head, head_end = lowered, match.end()
         cursor = head_end
         if (
             head.endswith("s")
