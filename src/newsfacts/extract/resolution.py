@@ -294,7 +294,8 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
             )
         )
     if "common" in steps:
-        clusters = [c for c in clusters if not _is_common_word(body, c)]
+        words = _delimited_words(body)
+        clusters = [c for c in clusters if not _is_common_word(words, c)]
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
@@ -333,7 +334,17 @@ def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
     return merged
 
 
-def _is_common_word(body: str, cluster: Cluster) -> bool:
+def _delimited_words(body: str) -> set[str]:
+    """The body's maximal runs of word characters and hyphens: a word occurs
+    in the body with neither before nor after it exactly when it is one of
+    them. One scan per article, not one per candidate name."""
+    return set(_DELIMITED_WORD.findall(body))
+
+
+_DELIMITED_WORD = re.compile(r"[\w-]+")
+
+
+def _is_common_word(words: set[str], cluster: Cluster) -> bool:
     """A one-word name mentioned once that the article also writes in lower
     case ("the Cabinet" … "the cabinet", "State" … "the state") is a common
     noun the model took for a name, not an entity."""
@@ -344,7 +355,7 @@ def _is_common_word(body: str, cluster: Cluster) -> bool:
     word = cluster.name
     if word.isupper() or word.lower() == word:
         return False
-    return re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", body) is not None
+    return word.lower() in words
 
 
 def _join_plurals(groups: dict[str, list[Mention]]) -> None:
