@@ -101,14 +101,28 @@ _BYLINE_PREFIX = re.compile(
 
 # Cleaning asks several questions of each line ("a caption?", "a credit?",
 # "furniture?"), each counting its words: over the shared corpus 290,000 counts
-# of 65,000 distinct texts (3.6 s); remembered, 1.2 s. Bounded, as lines can be long.
-@functools.lru_cache(maxsize=1024)
+# of 65,000 distinct texts (3.6 s); remembered, 1.4 s. The cache holds the texts
+# it remembers, so it remembers short ones only (1,024 texts of 10,000 characters
+# at most, whatever the input).
+_REMEMBERED_ENTRIES = 1024
+_REMEMBERED_CHARACTERS = 10_000
+
+
 def word_count(text: str) -> int:
+    if len(text) > _REMEMBERED_CHARACTERS:
+        return _count_words(text)
+    return _remembered_count(text)
+
+
+def _count_words(text: str) -> int:
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return len(WORD.findall(text))
     spaced = len(WORD.findall(_UNSPACED.sub(" ", text)))
     return spaced + (unspaced + 1) // 2
+
+
+_remembered_count = functools.lru_cache(maxsize=_REMEMBERED_ENTRIES)(_count_words)
 
 
 def ends_like_sentence(text: str) -> bool:
