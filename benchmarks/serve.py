@@ -259,6 +259,7 @@ def replicate(base: Path, out: Path, target: int) -> dict:
     conn.execute("commit")
     started = time.perf_counter()
     conn.execute("insert into articles_fts(articles_fts) values('rebuild')")
+    conn.execute("insert into articles_fts(articles_fts) values('optimize')")  # as publish does
     log(f"articles_fts rebuilt ({time.perf_counter() - started:.1f} s)")
     started = time.perf_counter()
     conn.execute("analyze")

@@ -291,6 +291,24 @@ def test_serve_command_refuses_a_folder_without_a_package(tmp_path):
     assert result.exit_code == 1 and "run `newsfacts build` first" in result.output
 
 
+def test_the_search_index_is_merged_into_one_segment(tmp_path):
+    # Loading 400 articles writes the index in several segments, each of which
+    # every search would read; publish merges them, as the database is never
+    # written again.
+    import sqlite3
+
+    require(CORPUS)
+    records = sorted((CORPUS / "article-bias-prediction" / "jsons").glob("*.json"))[:400]
+    newsfacts.build(records, tmp_path, entities=False)
+    conn = sqlite3.connect(publish(tmp_path))
+    try:
+        rows = conn.execute("select count(*) from articles_fts").fetchone()[0]
+        segments = conn.execute("select count(distinct segid) from articles_fts_idx").fetchone()[0]
+    finally:
+        conn.close()
+    assert (rows, segments) == (400, 1)
+
+
 def test_database_is_stale_once_the_package_is_newer(package):
     from newsfacts.publish import database_path, is_stale
 
