@@ -128,6 +128,33 @@ def test_record_bodies_lose_captions_credits_and_promos():
     ]
 
 
+def test_caption_and_player_widgets_leave_record_bodies():
+    paragraphs = [
+        "The council voted on Tuesday to close the old bridge to traffic.",
+        "Image copyright Jane Doe/Valmouth Gazette Image caption The bridge opened in 1911",
+        "Image copyright Getty Images",
+        "Media playback is unsupported on your device Media caption The mayor on the vote",
+        "Media caption Residents queue to cross on foot",
+        "The image caption under the council's notice was corrected on Wednesday.",
+        "Media coverage of the vote was intense, the mayor said.",
+    ]
+    assert clean_paragraphs(paragraphs) == [paragraphs[0], paragraphs[5], paragraphs[6]]
+
+
+def test_no_record_body_keeps_a_caption_widget(corpus_dir):
+    from newsfacts.extract.record import extract_record
+
+    widget = re.compile(r"(?im)^(image (copyright|caption)|media (caption|playback))\b")
+    files = sorted((corpus_dir / "article-bias-prediction" / "jsons").glob("*.json"))
+    seen = 0
+    for path in files:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        seen += bool(widget.search(record.get("content_original") or ""))
+        for paragraph in extract_record(record).paragraphs:
+            assert not widget.match(paragraph), (path.name, paragraph)
+    assert seen, "the corpus is known to hold caption widgets"
+
+
 @pytest.mark.parametrize(
     "promo",
     [

@@ -151,7 +151,10 @@ _AGENCIES = (
 )
 # A caption glued to its credit, as record datasets keep them:
 # "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
-# "... said. | Jane Doe/AP Photo", "Enlarge this image toggle caption ...".
+# "... said. | Jane Doe/AP Photo", and the text of caption and player widgets:
+# "Enlarge this image toggle caption ...", "Image copyright AFP Image caption
+# ...", "Media playback is unsupported on your device Media caption ...".
+# A widget's label opens its paragraph; anywhere else the words are prose.
 _CAPTION = re.compile(
     rf"""(?x)
     ^(?:[A-Z][\w.'’-]*\ ){{0,3}}[A-Z][\w.'’-]*\ ?/\ ?(?:[\w.'’-]+\ ?/\ ?)*
@@ -159,6 +162,8 @@ _CAPTION = re.compile(
     |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
+    |^(?:image\ (?:copyright|caption)|media\ caption
+       |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
     """,
     re.IGNORECASE,
 )
