@@ -16,7 +16,9 @@ from newsfacts.extract.lines import (
     is_boilerplate,
     is_caption,
     is_credit,
+    is_gallery,
     is_labelled_credit,
+    is_link_list_heading,
     word_count,
 )
 
@@ -140,6 +142,8 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
         if title_key and _repeats_title(keys[index], title_key):
             continue
         if is_boilerplate(paragraph) or is_credit(paragraph) or is_caption(paragraph):
+            continue
+        if is_link_list_heading(paragraph) or is_gallery(paragraph):
             continue
         if _is_caption_copy(index, keys):
             continue

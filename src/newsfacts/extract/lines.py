@@ -20,27 +20,37 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u
 _SENTENCE_END = re.compile(r"[.!?…;:。！？][\"'”’»)\]]*$|[\"”’»][.!?…]?$")
 
 # Page furniture that can interrupt an article's flow (ads, share buttons,
-# "continue reading"): costly, but an article may resume after it.
+# "continue reading"): costly, but an article may resume after it. A line may
+# hold several labels run together ("Advertisement Continue reading the main
+# story", "SHARE THIS ARTICLE Share Tweet Post Email").
+_LABELS = r"""
+    advertisement|advertising|ad|sponsored(\ content)?|skip\ to\ (main\ )?content|
+    continue\ reading(\ the\ main\ story)?|story\ continue[sd]\ below(\ advertisement)?|
+    share(\ this)?(\ (article|story|page|on\ \w+))?|tweet|post|pin\ it|whatsapp|linkedin|
+    print|email|e-mail|comments?|photos?|youtube|
+    sign\ (in|up)|log\ ?in|log\ out|subscribe(\ now)?|menu|search|close|home|
+    next|previous|back\ to\ top|play|video|watch|listen|read\ more|see\ also|
+    (analysis|opinion|commentary)(\ ?/\ ?(analysis|opinion|commentary))?|
+    related(\ (articles?|stories|content|coverage|topics|posts|news|links))?|
+    \d+\ (second|minute|hour|day|week|month|year)s?\ ago
+"""
 _FURNITURE = re.compile(
-    r"""(?ix)
-    ^(advertisement|advertising|sponsored(\ content)?|skip\ to\ (main\ )?content|
-      continue\ reading(\ the\ main\ story)?|story\ continues\ below(\ advertisement)?|
-      share(\ this)?(\ (article|story|page|on\ \w+))?|print|email|e-mail|comments?|
-      sign\ (in|up)|log\ ?in|log\ out|subscribe(\ now)?|menu|search|close|home|
-      (related|read\ more|see\ also|also\ read|read\ also|more|watch|listen)\ ?:\ .{3,150}|
-      next|previous|back\ to\ top|play|video|watch|listen|read\ more|see\ also|
-      (analysis|opinion|commentary)(\ ?/\ ?(analysis|opinion|commentary))?|
-      related(\ (articles?|stories|content|coverage|topics|posts|news|links))?)\W*$
+    rf"""(?ix)
+    ^(?:(?:{_LABELS})(?:\W+|$))+$
+    |^(related|read\ more|see\ also|also\ read|read\ also|more|watch|listen)\ ?:\ .{{3,150}}$
+    |^\[/?(pullquote|caption|embed|tweet|video|audio|gallery|related|ad)(\ [^\]]*)?\]$
+    |^\(\ *also\ on\ [^:)]{{1,40}}:
+    |^([-•–]\ *)?follow\ (@\w|.{{1,60}}?\bon\ (twitter|facebook|instagram)\b)
     |\b(cookie\ (policy|settings)|privacy\ (policy|notice)|
-       terms\ of\ (use|service)|sign\ up\ for\ (our|the)\ .{0,40}newsletter|
-       (subscribe|sign\ up)\ to\ (our|the)\ .{0,30}newsletter|
+       terms\ of\ (use|service)|sign\ up\ for\ (our|the)\ .{{0,40}}newsletter|
+       (subscribe|sign\ up)\ to\ (our|the)\ .{{0,30}}newsletter|
        (^|[.!?,;:—–]\ *)(sign\ up|subscribe)\ (for|to)\ (our|the|this|(?-i:[A-Z])\S*)
          (\ ((?-i:[A-Z])\S*|daily|weekly|free|e-?mail|morning|evening|opinion))*\ newsletters?|
        manage\ newsletters|newsletter\ sign[\ -]?up|(^|[.!?]\ *)sign\ up\ (here|now|today)\W*$|
-       delivered\ (\w+\ ){0,4}?to\ your\ inbox|
+       delivered\ (\w+\ ){{0,4}}?to\ your\ inbox|
        ^subscribe\ (to|on)\ |click\ here\ (to|for)|download\ (our|the)\ app|
-       replay\ more\ videos|
-       follow\ us\ on|^follow\ .{1,60}?\bon\ (twitter|facebook|instagram)\b|
+       replay\ more\ videos|^read\ or\ share\ this\ (story|article)|
+       ^visit\ .{{1,40}}?\ homepage\ for\ more|follow\ us\ on|
        like\ us\ on\ facebook|support\ (our|independent)\ journalism|
        (make|making)\ a\ donation|contribute\ today|become\ a\ (member|subscriber)|
        we\ use\ cookies|your\ browser\ does\ not\ support)\b
@@ -85,7 +95,7 @@ _CREDIT = re.compile(
     r"""(?ix)
     ^\(?(photo|image|picture|video|illustration|graphic|credit|source|foto)s?
         (\ credit)?\s*(:|\.\.\.|…|by\b)
-    |^image\ \d+\ of\ /?\s*\d+$
+    |^((next|prev(ious)?)\ )?image\ \d+\ of\ /?\s*\d+$|^slideshow\ \(\d+\ images?\)$
     |\b(getty\ images|shutterstock|istock(photo)?|afp\ via\ getty|ap\ photo|
         reuters/|/\ ?reuters|/\ ?ap|/\ ?afp|/\ ?tass|/\ ?epa|/\ ?getty)\W*$
     |(credit|photo|image)\s*(:|\.\.\.|…)\s*[A-Z][^.!?]{0,80}$
@@ -141,6 +151,17 @@ def is_boilerplate(text: str) -> bool:
     return bool(_FURNITURE.search(stripped) or _SECTION_BREAK.search(stripped))
 
 
+# A heading over a list of links to other stories ("More:", "More On This...").
+# In a page's flow it is no furniture: the article often goes on below the list,
+# and the scraped-page extractor must not take it for the article's end. In a
+# body it is a leftover.
+_LINK_LIST_HEADING = re.compile(r"(?i)^(more|more on this|also see)\W*$")
+
+
+def is_link_list_heading(text: str) -> bool:
+    return bool(_LINK_LIST_HEADING.match(text.strip()))
+
+
 def is_section_break(text: str) -> bool:
     return bool(_SECTION_BREAK.search(text.strip()))
 
@@ -167,6 +188,16 @@ _CAPTION = re.compile(
     """,
     re.IGNORECASE,
 )
+# A photo gallery flattened into one paragraph: every slide's caption, each
+# closed by its counter ("Photos: The campaign ... Hide Caption 3 of 12"). It
+# runs to hundreds of words, none of them the article's.
+_GALLERY = re.compile(r"(?i)\bcaption \d+ of \d+\b")
+
+
+def is_gallery(text: str) -> bool:
+    return bool(_GALLERY.search(text))
+
+
 # Credits that announce themselves; a short line right above one is its caption.
 _LABELLED_CREDIT = re.compile(r"(?i)^\(?(photo|image|picture|credit|foto)s?(\ credit)?\s*(:|by\b)")
 _MAX_CAPTION_WORDS = 70
