@@ -142,15 +142,21 @@ def test_caption_and_player_widgets_leave_record_bodies():
             f" Hide Caption {n} of 40"
             for n in range(1, 41)
         ),
+        "Newsletter Sign Up Continue reading the main story Please verify you're not a robot "
+        "by clicking the box. Invalid email address. Please re-enter. You must select a "
+        "newsletter to subscribe to. " + "You agree to receive occasional updates. " * 10,
+        "Newsletter sign-ups doubled after the bridge story ran, the editor said.",
     ]
-    assert clean_paragraphs(paragraphs) == [paragraphs[0], paragraphs[5], paragraphs[6]]
+    kept = [paragraphs[0], paragraphs[5], paragraphs[6], paragraphs[9]]
+    assert clean_paragraphs(paragraphs) == kept
 
 
 def test_no_record_body_keeps_a_caption_widget(corpus_dir):
     from newsfacts.extract.record import extract_record
 
     widget = re.compile(
-        r"(?im)^(image (copyright|caption)|media (caption|playback))\b|\bcaption \d+ of \d+\b"
+        r"(?im)^(image (copyright|caption)|media (caption|playback)|newsletter sign up)\b"
+        r"|\bcaption \d+ of \d+\b"
     )
     files = sorted((corpus_dir / "article-bias-prediction" / "jsons").glob("*.json"))
     seen = 0

@@ -16,9 +16,9 @@ from newsfacts.extract.lines import (
     is_boilerplate,
     is_caption,
     is_credit,
-    is_gallery,
     is_labelled_credit,
     is_link_list_heading,
+    is_widget,
     word_count,
 )
 
@@ -143,7 +143,7 @@ def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[st
             continue
         if is_boilerplate(paragraph) or is_credit(paragraph) or is_caption(paragraph):
             continue
-        if is_link_list_heading(paragraph) or is_gallery(paragraph):
+        if is_link_list_heading(paragraph) or is_widget(paragraph):
             continue
         if _is_caption_copy(index, keys):
             continue

@@ -188,14 +188,15 @@ _CAPTION = re.compile(
     """,
     re.IGNORECASE,
 )
-# A photo gallery flattened into one paragraph: every slide's caption, each
-# closed by its counter ("Photos: The campaign ... Hide Caption 3 of 12"). It
-# runs to hundreds of words, none of them the article's.
-_GALLERY = re.compile(r"(?i)\bcaption \d+ of \d+\b")
+# A page widget flattened into one paragraph, however long: a photo gallery,
+# every slide's caption closed by its counter ("Photos: The campaign ... Hide
+# Caption 3 of 12"), or a newsletter form with its messages ("Newsletter Sign Up
+# ... Invalid email address. Please re-enter. ..."). None of it is the article's.
+_WIDGET = re.compile(r"(?i)\bcaption \d+ of \d+\b|^newsletter sign[ -]?up\b")
 
 
-def is_gallery(text: str) -> bool:
-    return bool(_GALLERY.search(text))
+def is_widget(text: str) -> bool:
+    return bool(_WIDGET.search(text.strip()))
 
 
 # Credits that announce themselves; a short line right above one is its caption.
