@@ -24,7 +24,10 @@ sqlite3). This script checks both, in one run, on one database file:
    the newsfacts settings and plugins) and queried over HTTP with httpx.
 4. Latency is measured per request (send to last byte, keep-alive, one
    request at a time, after 3 warm-up requests) for: the articles table page as
-   JSON, a filtered page, a facet, a full-text search and the HTML table page.
+   JSON, a filtered page, a facet, a full-text search and the HTML table page;
+   then for the worst case of a search, the word in the most articles, through
+   the table (which counts and facets every match) and through the
+   ``search_articles`` canned query (ranked, the first 100).
 5. The same queries are run with Python's sqlite3 on the same file, opened the
    way Datasette opens it (``immutable=1``), timed with ``time.perf_counter``
    (execute + fetchall). The "core" query is the one the brief names (page,
@@ -66,7 +69,7 @@ from datasette.utils import escape_fts, escape_sqlite
 
 import newsfacts
 from newsfacts.publish import database_path, publish
-from newsfacts.serve import datasette_command, datasette_metadata
+from newsfacts.serve import CANNED_QUERIES, datasette_command, datasette_metadata
 
 CORPUS = Path("/work/shared/corpus/article-bias-prediction/jsons")
 WORK = Path("/tmp/serve-bench")
@@ -309,6 +312,17 @@ def search_word(base_db: Path, conn: sqlite3.Connection, copies: int) -> tuple[s
     raise SystemExit("no search word hits a few hundred articles")
 
 
+def common_word(base_db: Path) -> str:
+    """The real word (lower case, >= 6 letters) in the most base articles: the
+    worst case of a search, which matches most of the database."""
+    base = sqlite3.connect(f"file:{base_db}?immutable=1", uri=True)
+    df: Counter = Counter()
+    for (body,) in base.execute("select body from articles"):
+        df.update(set(re.findall(r"\b[a-z]{6,}\b", body)))
+    base.close()
+    return min(df, key=lambda w: (-df[w], w))
+
+
 # --------------------------------------------------------------------- server
 
 
@@ -360,7 +374,9 @@ def stop_server(proc: subprocess.Popen) -> None:
 # ------------------------------------------------------------------- queries
 
 
-def queries(article_columns: list[str], publisher: str, word: str, facets: list[str]) -> list[dict]:
+def queries(
+    article_columns: list[str], publisher: str, word: str, common: str, facets: list[str]
+) -> list[dict]:
     """The measured queries: URL, and the SQL Datasette runs for it.
 
     ``core`` is the single statement compared with Datasette; ``page`` is every
@@ -398,6 +414,14 @@ def queries(article_columns: list[str], publisher: str, word: str, facets: list[
             [],
         ),
         ("e. table page HTML", "/newsfacts/articles?_size=50", "", {}, 50, []),
+        (
+            "f. FTS common word JSON",
+            "/newsfacts/articles.json?" + str(httpx.QueryParams({"_search": common, "_size": 50})),
+            f"where {fts} ",
+            {"search": common},
+            50,
+            [],
+        ),
     ]
     out = []
     for name, url, where, params, size, requested in specs:
@@ -415,6 +439,18 @@ def queries(article_columns: list[str], publisher: str, word: str, facets: list[
                 "page_sql": [page, f"select count(*) from articles {where}", *facet_sql],
             }
         )
+    # The canned query that ranks matches instead of counting and faceting them
+    # all: a query page runs its SQL and nothing else.
+    ranked = CANNED_QUERIES["search_articles"]["sql"]
+    out.append(
+        {
+            "name": "g. ranked search, common",
+            "url": "/newsfacts/search_articles.json?" + str(httpx.QueryParams({"words": common})),
+            "params": {"words": common},
+            "core": ranked,
+            "page_sql": [ranked],
+        }
+    )
     return out
 
 
@@ -625,11 +661,18 @@ def main() -> None:
     with step("choose filter value and search word"):
         publisher, publisher_n = common_publisher(conn)
         word, word_n = search_word(database_path(BASE_DIR), conn, info["copies"])
+        common = common_word(database_path(BASE_DIR))
+        common_n = conn.execute(
+            "select count(*) from articles_fts where articles_fts match escape_fts(?)", [common]
+        ).fetchone()[0]
         articles = conn.execute("select count(*) from articles").fetchone()[0]
-        log(f"publisher {publisher!r}: {publisher_n} articles; search {word!r}: {word_n} articles")
+        log(
+            f"publisher {publisher!r}: {publisher_n} articles; search {word!r}: {word_n} "
+            f"articles; common word {common!r}: {common_n} articles"
+        )
     conn.close()
     facets = datasette_metadata(REPLICA_DIR)["databases"]["newsfacts"]["tables"]["articles"]
-    qs = queries(article_columns, publisher, word, list(facets.get("facets", [])))
+    qs = queries(article_columns, publisher, word, common, list(facets.get("facets", [])))
     log_path = WORK / "datasette.log"
     proc = None
     try:
@@ -643,11 +686,12 @@ def main() -> None:
             with step("7. stop datasette"):
                 stop_server(proc)
     rows = [summarise(r) for r in results]
-    report(info, articles, db, publisher, word, rows)
+    words = f"{word!r} (common: {common!r})"
+    report(info, articles, db, publisher, words, rows)
     STEP_SECONDS["total"] = time.perf_counter() - total_started
     print("\nStep times: " + ", ".join(f"{k}: {v:.1f} s" for k, v in STEP_SECONDS.items()))
     if args.json:
-        write_json(args.json, info, articles, db, publisher, word, rows)
+        write_json(args.json, info, articles, db, publisher, words, rows)
 
 
 def report(
@@ -664,7 +708,7 @@ def report(
         f"Database: {db} — {articles} articles, {info['db_mb']:.0f} MB; rows "
         + ", ".join(f"{t} {n}" for t, n in info["rows"].items())
     )
-    print(f"Filter publisher = {publisher!r}; search word {word!r}.")
+    print(f"Filter publisher = {publisher!r}; search word {word}.")
     print_table(rows)
     print_checks(rows)
 

@@ -4,6 +4,7 @@ checked through HTTP JSON, and a real browser (Debian's Chromium) on its pages."
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -183,6 +184,15 @@ def test_full_text_search_finds_a_known_article(server):
     assert any(r["title"].startswith("Russia Holds Military Drills") for r in rows)
 
 
+def test_the_articles_page_points_to_the_ranked_search(server):
+    page = httpx.get(f"{server}/newsfacts/articles", timeout=30)
+    assert page.status_code == 200
+    link = re.search(r'<a href="([^"]+)">Search articles by relevance</a>', page.text)
+    assert link, "no link to the ranked search on the articles page"
+    target = httpx.get(str(httpx.URL(f"{server}/newsfacts/articles").join(link.group(1))))
+    assert target.status_code == 200 and "words" in target.text
+
+
 def test_publisher_facet_returns_counts(server):
     data = _json(f"{server}/newsfacts/articles.json", _facet="publisher", _size=0)
     results = data["facet_results"]["publisher"]["results"]
@@ -199,9 +209,13 @@ def test_each_canned_query_runs(server, query):
         "speaker": "Barack Obama",
         "entity_a": "Russia",
         "entity_b": "Tajikistan",
+        "words": "Dushanbe drills",
     }
     data = _json(f"{server}/newsfacts/{query}.json", _shape="objects", **params)
     assert "rows" in data
+    if query == "search_articles":
+        assert data["rows"][0]["title"].startswith("Russia Holds Military Drills")
+        assert "«Dushanbe»" in data["rows"][0]["excerpt"]
     if query == "top_entities":
         assert data["rows"] and data["rows"][0]["articles"] >= 1
     if query == "articles_mentioning_two_entities":
