@@ -441,6 +441,44 @@ def _resolve_tagged(body: str, tagged: list[tuple[str, str]]):
     return resolve(body, Recognised(mentions, [(0, len(body))])), mentions
 
 
+def test_a_bare_surname_is_the_person_the_corpus_names_in_full_by_it():
+    """ "Obama" alone in an article is Barack Obama when he is nearly all the
+    corpus's "… Obama"s and the article calls him a person (a title, or more
+    than one mention); "Smith" (John and Jane, as often) stays its own name."""
+    from newsfacts.entities import entity_tables
+
+    tagged = [("Barack Obama spoke in the hall.", [("Barack Obama", "PERSON")])] * 4
+    tagged += [("Michelle Obama spoke in the hall.", [("Michelle Obama", "PERSON")])]
+    tagged += [("President Obama said the talks went well.", [("Obama", "PERSON")])] * 3
+    tagged += [("Obama spoke. Obama left.", [("Obama", "PERSON"), ("Obama", "PERSON")])] * 2
+    # Once, untitled: as likely the model's mistake ("at Bolton", the club).
+    tagged += [("Fans at Obama cheered the team.", [("Obama", "PERSON")])]
+    tagged += [("John Smith spoke in the hall.", [("John Smith", "PERSON")])] * 2
+    tagged += [("Jane Smith spoke in the hall.", [("Jane Smith", "PERSON")])] * 2
+    tagged += [("Smith said the talks went well.", [("Smith", "PERSON")])]
+    # A first name that also ends a few names is no surname: "Hillary" alone is
+    # not "Crooked Hillary".
+    tagged += [("Hillary Clinton spoke in the hall.", [("Hillary Clinton", "PERSON")])] * 3
+    tagged += [("Hillary Duff spoke in the hall.", [("Hillary Duff", "PERSON")])] * 2
+    tagged += [("Crooked Hillary spoke in the hall.", [("Crooked Hillary", "PERSON")])] * 3
+    tagged += [("Hillary said the talks went well.", [("Hillary", "PERSON")])]
+    resolved = []
+    for i, (body, mentions) in enumerate(tagged):
+        recognised_clusters, _ = _resolve_tagged(body, mentions)
+        resolved.append(({"article_id": f"a{i:02d}", "body": body}, recognised_clusters, None))
+    entities, mentions, _ = entity_tables(resolved)
+    by_name = {e["name"]: e for e in entities}
+    barack = by_name["Barack Obama"]  # the name stays the full one, however many say "Obama"
+    assert barack["article_count"] == 9 and "Obama" in barack["aliases"]
+    bare = [m for m in mentions if m["text"] == "Obama" and m["entity_id"] == barack["entity_id"]]
+    assert len(bare) == 7
+    assert by_name["Obama"]["article_count"] == 1
+    assert by_name["Michelle Obama"]["article_count"] == 1
+    assert by_name["Smith"]["article_count"] == 1
+    assert by_name["John Smith"]["article_count"] == by_name["Jane Smith"]["article_count"] == 2
+    assert by_name["Hillary"]["article_count"] == 1
+
+
 def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
     body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
     tagged = [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3

@@ -89,6 +89,8 @@ class EntityStats:
     ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names;
     ``other_openers`` the same for names of other types ("New York Times").
     ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
+    ``bearers``: (last word, name key) → clusters, for 2–3 word PERSON names:
+    whom a bare surname may name.
     ``capitals``: name key → mentions written in capitals ("UN", "TRUMP").
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
@@ -100,6 +102,7 @@ class EntityStats:
     other_openers: Counter = field(default_factory=Counter)
     acronyms: Counter = field(default_factory=Counter)
     surnames: Counter = field(default_factory=Counter)
+    bearers: Counter = field(default_factory=Counter)
     capitals: Counter = field(default_factory=Counter)
 
     @classmethod
@@ -128,6 +131,7 @@ class EntityStats:
                 if cluster.type == "PERSON":
                     self.openers[words[0], key] += 1
                     self.surnames[words[-1]] += len(cluster.mentions)
+                    self.bearers[words[-1], key] += 1
                 else:
                     self.other_openers[words[0], key] += 1
             geo = cluster.place.geonames_id if cluster.place else None
@@ -171,6 +175,7 @@ class Decisions:
     types: dict[str, str]
     first_names: set[str]
     acronyms: dict[str, str]
+    people: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, stats: EntityStats) -> Decisions:
@@ -201,6 +206,7 @@ class Decisions:
             if kind == "ORG":
                 seen[acronym].add(_identity("ORG", entity_key(name, "ORG"), geo))
         decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
+        decisions.people = _surname_bearers(stats, decisions)
         return decisions
 
     def type_of(self, kind: str, name: str, geonames_id) -> str:
@@ -219,6 +225,42 @@ class Decisions:
         ):
             return "PERSON"  # "Bernie Ebbers" tagged ORG
         return kind
+
+
+# A bare surname names one person of the corpus when that person is at least
+# this share of the articles that give a full name ending in it, in at least
+# this many articles.
+_BEARER_SHARE = 0.8
+_BEARER_ARTICLES = 3
+
+
+def _surname_bearers(stats: EntityStats, decisions: Decisions) -> dict[str, str]:
+    """Bare surname key → the key of the person it names across the corpus.
+
+    An article that writes only "Obama" never names him in full, so resolution
+    within it cannot tell who he is, and "Obama" would be an entity apart from
+    "Barack Obama": a search for the person would miss those articles. News
+    names a person in full somewhere; when one person has nearly all of the
+    corpus's full names ending in the word, the bare word is that person.
+    "Clinton" (Hillary and Bill) and "Johnson" stay names of their own; a word
+    that opens people's names more often than it ends them ("Hillary") is a
+    first name, not a surname.
+    """
+    bearers: dict[str, Counter] = defaultdict(Counter)
+    for (word, key), articles in stats.bearers.items():
+        if decisions.types.get(key, "PERSON") == "PERSON":
+            bearers[word][key] += articles
+    opened: Counter = Counter()
+    for (word, _), clusters in stats.openers.items():
+        opened[word] += clusters
+    people = {}
+    for word, names in bearers.items():
+        if opened[word] >= names.total():
+            continue
+        key, articles = max(names.items(), key=lambda item: (item[1], item[0]))
+        if articles >= _BEARER_ARTICLES and articles >= _BEARER_SHARE * names.total():
+            people[word] = key
+    return people
 
 
 @dataclass
@@ -260,10 +302,12 @@ class EntityTable:
             if cluster.place is None:
                 cluster.key = entity_key(cluster.name, cluster.type)
             key = self.decisions.acronyms.get(cluster_key(cluster), cluster_key(cluster))
-            entity_id = entity_id_for(key)
+            person = self._person_named(cluster)
+            entity_id = entity_id_for(person or key)
             cluster_ids[id(cluster)] = entity_id
             entity = self.entities[entity_id]
-            entity.names[cluster.place.name if cluster.place else cluster.name] += 1
+            if person is None:  # a bare surname is an alias, never the name
+                entity.names[cluster.place.name if cluster.place else cluster.name] += 1
             entity.aliases.update(cluster.aliases | {cluster.name})
             entity.types[cluster.type] += len(cluster.mentions)
             entity.mentions += len(cluster.mentions)
@@ -286,6 +330,20 @@ class EntityTable:
         for entity_id in set(cluster_ids.values()):
             self.entities[entity_id].articles += 1
         return mentions, cluster_ids
+
+    def _person_named(self, cluster: Cluster) -> str | None:
+        """The identity of the person a bare surname names across the corpus
+        (see ``_surname_bearers``), or None. The article must say it is a
+        person too: a title before it ("Mr. Romney") or more than one mention.
+        A lone mention without one is too often something else the model took
+        for a person: "Jobs will be lost", "at Bolton" (the club), a team sheet.
+        """
+        if cluster.type != "PERSON" or cluster.place is not None or " " in cluster.key:
+            return None
+        if len(cluster.mentions) < 2 and not cluster.titled:
+            return None
+        full = self.decisions.people.get(cluster.key)
+        return _identity("PERSON", full, None) if full else None
 
     def rows(self) -> Iterable[dict]:
         for entity_id, entity in self.entities.items():

@@ -54,6 +54,7 @@ _TITLE_WORDS = (
     "Congresswoman|Spokesman|Spokeswoman|Deputy|Vice President"
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
+_TITLE_BEFORE = re.compile(rf"\b(?:{_TITLE_WORDS})\.?\s+$")
 _NAMES_WITH_TITLES = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
@@ -115,6 +116,12 @@ def _trimmed(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     elif _PLURAL_POSSESSIVE.search(span):
         end -= 1
     return start, end
+
+
+def has_title_before(body: str, start: int) -> bool:
+    """Whether a title or role stands right before ``start`` ("Mr.", "Senator",
+    "President"): the text calls who follows a person."""
+    return bool(_TITLE_BEFORE.search(body, max(0, start - 40), start))
 
 
 def _keep(text: str, label: str, corrections: frozenset) -> bool:

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from newsfacts.extract import gazetteer
-from newsfacts.extract.ner import Mention, Recognised
+from newsfacts.extract.ner import Mention, Recognised, has_title_before
 
 ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames", "common"})
 
@@ -77,6 +77,9 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
     place: gazetteer.Place | None = None
+    # A title stands before one of its mentions ("Mr. Romney"): the article
+    # itself says it is a person.
+    titled: bool = False
 
 
 def looks_institutional(text: str) -> bool:
@@ -298,6 +301,9 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         clusters = [c for c in clusters if not _is_common_word(words, c)]
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
+    for cluster in clusters:
+        if cluster.type == "PERSON":
+            cluster.titled = any(has_title_before(body, m.start) for m in cluster.mentions)
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
 
 
