@@ -479,6 +479,14 @@ def test_a_bare_surname_is_the_person_the_corpus_names_in_full_by_it():
     assert by_name["Hillary"]["article_count"] == 1
 
 
+def test_a_name_stops_at_a_line_break():
+    body = "He read the Washington Post\n\nOthers said the report was wrong."
+    clusters, _ = _resolve_tagged(body, [("Washington Post\n\nOthers", "ORG")])
+    assert [(c.name, c.mentions[0].text) for c in clusters] == [
+        ("Washington Post", "Washington Post")
+    ]
+
+
 def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
     body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
     tagged = [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3

@@ -305,6 +305,14 @@ def test_serve_command_refuses_a_folder_without_a_package(tmp_path):
     assert result.exit_code == 1 and "run `newsfacts build` first" in result.output
 
 
+def test_no_name_runs_across_a_line_break(package):
+    mentions = pq.read_table(package / "data" / "mentions.parquet", columns=["text"])
+    entities = pq.read_table(package / "data" / "entities.parquet", columns=["name"])
+    assert mentions.num_rows > 1000
+    assert not [t for t in mentions["text"].to_pylist() if "\n" in t]
+    assert not [n for n in entities["name"].to_pylist() if "\n" in n]
+
+
 def test_the_search_index_is_merged_into_one_segment(tmp_path):
     # Loading 400 articles writes the index in several segments, each of which
     # every search would read; publish merges them, as the database is never

@@ -137,6 +137,12 @@ def _fixture_sides(mention: Mention) -> list[Mention]:
 def _fix_span(body: str, mention: Mention) -> Mention | None:
     start, end = mention.start, mention.end
     text = body[start:end]
+    # A name never runs across a line break; what the model adds after one is
+    # the next paragraph's first words ("Washington Post⏎⏎Others said").
+    if "\n" in text.strip():
+        start += len(text) - len(text.lstrip())
+        end = start + text.strip().index("\n")
+        text = body[start:end]
     if "(" in text and ")" not in text:
         end = start + text.index("(")
     while end > start and not body[end - 1].isalnum() and body[end - 1] not in ".)":
