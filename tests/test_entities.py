@@ -487,6 +487,25 @@ def test_a_name_stops_at_a_line_break():
     ]
 
 
+def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
+    """The model calls "Twitter" a person; people are rarely "on" anything,
+    platforms are. A person talked about ("on Smith's plan") stays one."""
+    from newsfacts.entities import entity_tables
+
+    tagged = [("He wrote on Chirpr that the vote was rigged.", [("Chirpr", "PERSON")])] * 12
+    tagged += [("Chirpr suspended the account on Monday.", [("Chirpr", "PERSON")])] * 13
+    tagged += [("The vote on Smith's plan failed on Monday.", [("Smith", "PERSON")])] * 25
+    tagged += [("Fans on Sunday cheered Jones at the match.", [("Jones", "PERSON")])] * 25
+    resolved = []
+    for i, (body, mentions) in enumerate(tagged):
+        clusters, _ = _resolve_tagged(body, mentions)
+        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
+    entities, mentions, _ = entity_tables(resolved)
+    kinds = {e["name"]: (e["type"], e["article_count"]) for e in entities}
+    assert kinds == {"Chirpr": ("ORG", 25), "Smith": ("PERSON", 25), "Jones": ("PERSON", 25)}
+    assert {m["type"] for m in mentions if m["text"] == "Chirpr"} == {"ORG"}
+
+
 def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
     body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
     tagged = [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3

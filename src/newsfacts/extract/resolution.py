@@ -64,6 +64,8 @@ _EVENT = re.compile(
     r"Grand Prix|Marathon|Tournament|Expo|Summit)$"
 )
 # Words before a name that make it a place rather than a team or a company.
+_ON_BEFORE = re.compile(r"\b(?:on|via)\s+$")
+_POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 _LOCATIVE = re.compile(r"(?i)\b(in|at|from|near|to|into|across|capital|city|town|village|of)\s+$")
 _MINOR_WORDS = {"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "&"}
 _POSSESSIVE_PREFIX = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*['’]s\s+(?=[A-Z])")
@@ -80,6 +82,9 @@ class Cluster:
     # A title stands before one of its mentions ("Mr. Romney"): the article
     # itself says it is a person.
     titled: bool = False
+    # Mentions written after "on" or "via", not as a possessive ("on Twitter",
+    # not "on Trump's plan"): how media and platforms are named.
+    after_on: int = 0
 
 
 def looks_institutional(text: str) -> bool:
@@ -310,6 +315,11 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     for cluster in clusters:
         if cluster.type == "PERSON":
             cluster.titled = any(has_title_before(body, m.start) for m in cluster.mentions)
+            cluster.after_on = sum(
+                bool(_ON_BEFORE.search(body, max(0, m.start - 6), m.start))
+                and not _POSSESSIVE_AFTER.match(body, m.end)
+                for m in cluster.mentions
+            )
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
 
 
