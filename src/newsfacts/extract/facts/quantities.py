@@ -301,8 +301,12 @@ def _is_excluded(body: str, start: int, end: int, match: re.Match) -> bool:
     before = body[max(0, start - 12) : start]
     if re.match(r"(?:st|nd|rd|th)\b", after, re.I):
         return True
-    if re.match(r"\s?(?:am|pm|a\.m\.|p\.m\.|GMT|BST|EST|ET|GMT)\b", after) or re.match(
-        r":\d", after
+    # A clock time: "5 p.m." ("p.m." ends in a full stop, so no \b after it),
+    # "6:30", and the minutes of one ("00" in "6:00 p.m.").
+    if (
+        re.match(r"\s?(?:(?:am|pm|GMT|BST|EST|ET)\b|[ap]\.m\.)", after)
+        or re.match(r":\d", after)
+        or re.search(r"\d:$", before)
     ):
         return True
     if re.search(rf"{_MONTHS}\s*$", before) or re.match(rf"\s*{_MONTHS}", after):
