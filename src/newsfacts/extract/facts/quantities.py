@@ -95,6 +95,11 @@ _CURRENCY_WORDS = {
     "francs": "CHF",
     "pesos": "MXN",
     "rand": "ZAR",
+    "naira": "NGN",
+    "rupiah": "IDR",
+    "ringgit": "MYR",
+    "zloty": "PLN",
+    "hryvnia": "UAH",
     "won": None,
     "shekels": "ILS",
 }
@@ -431,10 +436,13 @@ def _scale_and_unit(body: str, match: re.Match, end: int) -> tuple[float, str | 
     scale = 1.0
     magnitude = (match.group("mag") or "").lower()
     if magnitude:
-        plural_after = re.match(r"\s?([a-z]+)", body[end : end + 20])
-        counted = plural_after and _PLURAL.match(plural_after.group(1))
+        word_after = re.match(r"\s?([a-z]+)", body[end : end + 20])
+        counted = word_after and (
+            _PLURAL.match(word_after.group(1)) or _CURRENCY_WORDS.get(word_after.group(1))
+        )
         if magnitude in ("m", "b", "k") and not sign and not counted:
-            # "200m" without a currency or a counted plural is metres, not millions.
+            # "200m" without a currency (a sign, or a word: "7.5m euro") or a
+            # counted plural is metres, not millions.
             return 1.0, "m" if magnitude == "m" else None, end
         scale = _MAGNITUDE[magnitude]
     if match.group("measure"):
