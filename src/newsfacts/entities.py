@@ -206,6 +206,7 @@ class Decisions:
     first_names: set[str]
     acronyms: dict[str, str]
     people: dict[str, str] = field(default_factory=dict)
+    variants: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, stats: EntityStats) -> Decisions:
@@ -237,7 +238,7 @@ class Decisions:
             if kind == "ORG":
                 seen[acronym].add(_identity("ORG", entity_key(name, "ORG"), geo))
         decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
-        decisions.people = _surname_bearers(stats, decisions)
+        decisions.people, decisions.variants = _surname_bearers(stats, decisions)
         return decisions
 
     def type_of(self, kind: str, name: str, geonames_id) -> str:
@@ -265,8 +266,12 @@ _BEARER_SHARE = 0.8
 _BEARER_ARTICLES = 3
 
 
-def _surname_bearers(stats: EntityStats, decisions: Decisions) -> dict[str, str]:
-    """Bare surname key → the key of the person it names across the corpus.
+def _surname_bearers(
+    stats: EntityStats, decisions: Decisions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Bare surname key → the key of the person it names across the corpus;
+    and the one middle-initial form of that person's name → the name
+    ("donald j trump" → "donald trump").
 
     An article that writes only "Obama" never names him in full, so resolution
     within it cannot tell who he is, and "Obama" would be an entity apart from
@@ -276,6 +281,11 @@ def _surname_bearers(stats: EntityStats, decisions: Decisions) -> dict[str, str]
     "Clinton" (Hillary and Bill) and "Johnson" stay names of their own; a word
     that opens people's names more often than it ends them ("Hillary") is a
     first name, not a surname.
+
+    "Donald J. Trump" is that person too when it is the only middle initial the
+    corpus puts into "Donald Trump"; "George W. Bush" is not folded into "George
+    Bush", who is not the one "Bush" (nor is a middle initial folded where two
+    are written: "George H. Bush", "George W. Bush").
     """
     bearers: dict[str, Counter] = defaultdict(Counter)
     for (word, key), articles in stats.bearers.items():
@@ -284,14 +294,30 @@ def _surname_bearers(stats: EntityStats, decisions: Decisions) -> dict[str, str]
     opened: Counter = Counter()
     for (word, _), clusters in stats.openers.items():
         opened[word] += clusters
-    people = {}
+    people, variants = {}, {}
     for word, names in bearers.items():
         if opened[word] >= names.total():
             continue
-        key, articles = max(names.items(), key=lambda item: (item[1], item[0]))
-        if articles >= _BEARER_ARTICLES and articles >= _BEARER_SHARE * names.total():
+        initials = _middle_initial_forms(names)
+        merged = Counter(names)
+        for variant, base in initials.items():
+            merged[base] += merged.pop(variant)
+        key, articles = max(merged.items(), key=lambda item: (item[1], item[0]))
+        if articles >= _BEARER_ARTICLES and articles >= _BEARER_SHARE * merged.total():
             people[word] = key
-    return people
+            variants.update({v: b for v, b in initials.items() if b == key})
+    return people, variants
+
+
+def _middle_initial_forms(names: Counter) -> dict[str, str]:
+    """ "first x last" → "first last" where both are names and x is the only
+    middle initial written into that name."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for key in names:
+        words = key.split()
+        if len(words) == 3 and len(words[1]) == 1 and f"{words[0]} {words[2]}" in names:
+            forms[f"{words[0]} {words[2]}"].append(key)
+    return {keys[0]: base for base, keys in forms.items() if len(keys) == 1}
 
 
 @dataclass
@@ -337,7 +363,7 @@ class EntityTable:
             entity_id = entity_id_for(person or key)
             cluster_ids[id(cluster)] = entity_id
             entity = self.entities[entity_id]
-            if person is None:  # a bare surname is an alias, never the name
+            if person is None:  # a bare surname or a middle initial's form is an alias
                 entity.names[cluster.place.name if cluster.place else cluster.name] += 1
             entity.aliases.update(cluster.aliases | {cluster.name})
             entity.types[cluster.type] += len(cluster.mentions)
@@ -369,9 +395,11 @@ class EntityTable:
         A lone mention without one is too often something else the model took
         for a person: "Jobs will be lost", "at Bolton" (the club), a team sheet.
         """
-        if cluster.type != "PERSON" or cluster.place is not None or " " in cluster.key:
+        if cluster.type != "PERSON" or cluster.place is not None:
             return None
-        if len(cluster.mentions) < 2 and not cluster.titled:
+        if cluster.key in self.decisions.variants:
+            return _identity("PERSON", self.decisions.variants[cluster.key], None)
+        if " " in cluster.key or (len(cluster.mentions) < 2 and not cluster.titled):
             return None
         full = self.decisions.people.get(cluster.key)
         return _identity("PERSON", full, None) if full else None
