@@ -389,11 +389,12 @@ class EntityTable:
         return mentions, cluster_ids
 
     def _person_named(self, cluster: Cluster) -> str | None:
-        """The identity of the person a bare surname names across the corpus
-        (see ``_surname_bearers``), or None. The article must say it is a
-        person too: a title before it ("Mr. Romney") or more than one mention.
-        A lone mention without one is too often something else the model took
-        for a person: "Jobs will be lost", "at Bolton" (the club), a team sheet.
+        """The identity of the person a bare surname, or the middle-initial
+        form of a name, names across the corpus (see ``_surname_bearers``), or
+        None. For a bare surname the article must say it is a person too: a
+        title before it ("Mr. Romney") or more than one mention. A lone mention
+        without one is too often something else the model took for a person:
+        "Jobs will be lost", "at Bolton" (the club), a team sheet.
         """
         if cluster.type != "PERSON" or cluster.place is not None:
             return None

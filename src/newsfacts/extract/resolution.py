@@ -63,9 +63,10 @@ _EVENT = re.compile(
     r"\S\s+(Olympics|Olympic Games|Commonwealth Games|Paralympics|Festival|Cup|Championships?|"
     r"Grand Prix|Marathon|Tournament|Expo|Summit)$"
 )
-# Words before a name that make it a place rather than a team or a company.
+# "on Twitter", not "on Trump's plan": how platforms and media are named.
 _ON_BEFORE = re.compile(r"\b(?:on|via)\s+$")
 _POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
+# Words before a name that make it a place rather than a team or a company.
 _LOCATIVE = re.compile(r"(?i)\b(in|at|from|near|to|into|across|capital|city|town|village|of)\s+$")
 _MINOR_WORDS = {"of", "and", "the", "for", "on", "in", "de", "du", "des", "la", "le", "&"}
 _POSSESSIVE_PREFIX = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*['’]s\s+(?=[A-Z])")
