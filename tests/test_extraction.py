@@ -146,8 +146,12 @@ def test_caption_and_player_widgets_leave_record_bodies():
         "by clicking the box. Invalid email address. Please re-enter. You must select a "
         "newsletter to subscribe to. " + "You agree to receive occasional updates. " * 10,
         "Newsletter sign-ups doubled after the bridge story ran, the editor said.",
+        "FILE PHOTO: Cars queue at the old bridge in Valmouth, March 3, 2019. GAZETTE/Jane Doe",
+        "Councillors walk to the chamber before the vote on Tuesday. Photo: Jane Doe/Gazette",
+        "View photos Residents gathered by the river. (Photo: Sam Poe/Gazette) More",
+        "She looked at the photo: a child on the old bridge in 1911.",
     ]
-    kept = [paragraphs[0], paragraphs[5], paragraphs[6], paragraphs[9]]
+    kept = [paragraphs[0], paragraphs[5], paragraphs[6], paragraphs[9], paragraphs[13]]
     assert clean_paragraphs(paragraphs) == kept
 
 

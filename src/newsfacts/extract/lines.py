@@ -172,9 +172,11 @@ _AGENCIES = (
 )
 # A caption glued to its credit, as record datasets keep them:
 # "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
-# "... said. | Jane Doe/AP Photo", and the text of caption and player widgets:
-# "Enlarge this image toggle caption ...", "Image copyright AFP Image caption
-# ...", "Media playback is unsupported on your device Media caption ...".
+# "... said. | Jane Doe/AP Photo", "FILE PHOTO: A voter ... REUTERS/Jane Doe",
+# "... outside the court. Photo: Jane Doe/AP", and the text of caption and
+# player widgets: "Enlarge this image toggle caption ...", "Image copyright AFP
+# Image caption ...", "Media playback is unsupported on your device Media
+# caption ...", "View photos ...".
 # A widget's label opens its paragraph; anywhere else the words are prose.
 _CAPTION = re.compile(
     rf"""(?x)
@@ -183,8 +185,10 @@ _CAPTION = re.compile(
     |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
-    |^(?:image\ (?:copyright|caption)|media\ caption
+    |^(?:image\ (?:copyright|caption)|media\ caption|view\ photos
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
+    |^file\ photo:
+    |\bphoto:\ [^.!?:]{{2,80}}$
     """,
     re.IGNORECASE,
 )
