@@ -316,9 +316,15 @@ def _is_excluded(body: str, start: int, end: int, match: re.Match) -> bool:
         return True
     if re.search(rf"{_MONTHS}\s*$", before) or re.match(rf"\s*{_MONTHS}", after):
         return True  # "July 14", "14 July"
+    # Part of a URL, a file name or markup ("/images/1155968404_4637971810001-vs.jpg",
+    # "pubId=1155968404"), or of "24/7" and "9/11": no amount of anything.
+    if re.search(r"[/_=@#][^\s]*$", before) or re.match(r"/\d", after):
+        return True
     plain = not (match.group("sign") or match.group("mag") or match.group("percent"))
     if plain and re.fullmatch(r"(?:1[5-9]|20)\d\d", number):
         return True  # a year
+    if plain and re.fullmatch(r"\d{10,}", number):
+        return True  # ten digits or more, unseparated: an id or a phone number
     name_before = re.search(r"(?:^|[^.!?:;,\n]\s)([A-Z][\w]*)[- ]?$", before)
     if plain and name_before and name_before.group(1) not in _SENTENCE_WORDS:
         return True  # "Formula One", "G8", "Channel 4", "PlayStation 3", "Euro 2004"
