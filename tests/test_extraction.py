@@ -128,6 +128,28 @@ def test_record_bodies_lose_captions_credits_and_promos():
     ]
 
 
+def test_letters_written_as_character_references_are_decoded(corpus_dir):
+    from newsfacts.extract.article import to_article_row
+    from newsfacts.extract.cleaning import normalise_text
+    from newsfacts.ingest import SourceFile, read_source
+
+    assert normalise_text("Jos&#233; Manuel Barroso, caf&#xE9;") == "José Manuel Barroso, café"
+    # Other references are left: in such texts they are as often mis-encoded
+    # punctuation ("Blair&#191;s"), and "&amp;" may be the text's own.
+    assert normalise_text("Mr Blair&#191;s plan &amp; &#38;") == "Mr Blair&#191;s plan &amp; &#38;"
+    files = [
+        path
+        for path in sorted((corpus_dir / "bbc-fulltext").rglob("*.txt"))
+        if b"&#233;" in path.read_bytes()
+    ]
+    assert files, "the corpus is known to hold letters written as references"
+    for path in files:
+        reading = read_source(SourceFile(path, path.name, "corpus"))
+        for record in reading.records:
+            body = to_article_row(record)["body"]
+            assert "&#233;" not in body and "é" in body, path.name
+
+
 def test_caption_and_player_widgets_leave_record_bodies():
     paragraphs = [
         "The council voted on Tuesday to close the old bridge to traffic.",

@@ -62,8 +62,25 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
+# A letter some texts carry as an HTML character reference ("Jos&#233; Manuel
+# Barroso"). Only letters are decoded: other references in such texts are as
+# often mis-encoded punctuation ("Mr Blair&#191;s", an apostrophe become "¿"),
+# which decoding would not mend.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:(\d{2,7})|[xX]([0-9a-fA-F]{2,6}));")
+
+
+def _letter(match: re.Match) -> str:
+    code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    if code < 0x110000 and unicodedata.category(chr(code)).startswith("L"):
+        return chr(code)
+    return match.group(0)
+
+
 def normalise_text(text: str) -> str:
-    """NFC, one kind of newline, no invisible characters, no runs of spaces."""
+    """NFC, one kind of newline, no invisible characters, no runs of spaces,
+    letters written as character references decoded."""
+    if "&#" in text:
+        text = _CHARACTER_REFERENCE.sub(_letter, text)
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
