@@ -427,6 +427,8 @@ def _quantity(body: str, match: re.Match) -> Quantity | None:
     high = high * scale if high is not None else None
     if unit is None:
         unit, end = _age_or_duration(body, start, end)
+    if high is None and _is_fraction(body, match.end(), unit, end):
+        value, unit = value / _FRACTIONS[unit], "fraction"  # "two-thirds": 0.667
     approx, start = _approx_before(body, start)
     number_text = match.group("number").lower()
     if number_text == "half" or (number_text in _SMALL and unit is None):
@@ -434,6 +436,38 @@ def _quantity(body: str, match: re.Match) -> Quantity | None:
     if unit is None and not match.group("sign") and not approx and value < 100 and high is None:
         return None  # a bare small number: a minute mark, a list item, a shirt number
     return Quantity(start, end, value, high, unit, approx)
+
+
+# Denominators: "two-thirds" is a fraction, not two things called thirds.
+_FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "sixths": 6,
+    "eighth": 8,
+    "eighths": 8,
+    "tenth": 10,
+    "tenths": 10,
+}
+# "two quarters" may be a year's (fiscal quarters), "two halves" a match's.
+_COUNTABLE_PARTS = {"half", "halves", "quarter", "quarters"}
+
+
+def _is_fraction(body: str, number_end: int, unit: str | None, end: int) -> bool:
+    """Whether the number and its unit are a fraction: written with a hyphen
+    ("two-thirds") or followed by "of" ("three quarters of the vote"), or with a
+    denominator that counts nothing else ("two thirds")."""
+    if unit not in _FRACTIONS:
+        return False
+    if body.startswith("-", number_end) or re.match(r"\s+of\b", body[end : end + 4]):
+        return True
+    return unit not in _COUNTABLE_PARTS
 
 
 def _scale_and_unit(body: str, match: re.Match, end: int) -> tuple[float, str | None, int]:
