@@ -291,17 +291,22 @@ def common_publisher(conn: sqlite3.Connection) -> tuple[str, int]:
     ).fetchone()
 
 
-def search_word(base_db: Path, conn: sqlite3.Connection, copies: int) -> tuple[str, int]:
-    """A real word (lower case, >= 6 letters) matching a few hundred replicated articles.
-
-    Candidates come from document frequencies in the base bodies (x k); each is
-    checked with the real FTS query, since porter stemming also matches variants.
-    """
+def document_frequencies(base_db: Path) -> Counter:
+    """In how many base articles each real word (lower case, >= 6 letters) occurs."""
     base = sqlite3.connect(f"file:{base_db}?immutable=1", uri=True)
     df: Counter = Counter()
     for (body,) in base.execute("select body from articles"):
         df.update(set(re.findall(r"\b[a-z]{6,}\b", body)))
     base.close()
+    return df
+
+
+def search_word(df: Counter, conn: sqlite3.Connection, copies: int) -> tuple[str, int]:
+    """A real word matching a few hundred replicated articles.
+
+    Candidates come from document frequencies in the base bodies (x k); each is
+    checked with the real FTS query, since porter stemming also matches variants.
+    """
     candidates = sorted(df, key=lambda w: (abs(df[w] * copies - SEARCH_TARGET), w))
     for word in candidates[:50]:
         hits = conn.execute(
@@ -312,14 +317,9 @@ def search_word(base_db: Path, conn: sqlite3.Connection, copies: int) -> tuple[s
     raise SystemExit("no search word hits a few hundred articles")
 
 
-def common_word(base_db: Path) -> str:
-    """The real word (lower case, >= 6 letters) in the most base articles: the
-    worst case of a search, which matches most of the database."""
-    base = sqlite3.connect(f"file:{base_db}?immutable=1", uri=True)
-    df: Counter = Counter()
-    for (body,) in base.execute("select body from articles"):
-        df.update(set(re.findall(r"\b[a-z]{6,}\b", body)))
-    base.close()
+def common_word(df: Counter) -> str:
+    """The word in the most base articles: the worst case of a search, which
+    matches most of the database."""
     return min(df, key=lambda w: (-df[w], w))
 
 
@@ -660,8 +660,9 @@ def main() -> None:
     article_columns = columns(conn, "articles")
     with step("choose filter value and search word"):
         publisher, publisher_n = common_publisher(conn)
-        word, word_n = search_word(database_path(BASE_DIR), conn, info["copies"])
-        common = common_word(database_path(BASE_DIR))
+        df = document_frequencies(database_path(BASE_DIR))
+        word, word_n = search_word(df, conn, info["copies"])
+        common = common_word(df)
         common_n = conn.execute(
             "select count(*) from articles_fts where articles_fts match escape_fts(?)", [common]
         ).fetchone()[0]
