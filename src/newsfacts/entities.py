@@ -129,7 +129,7 @@ class EntityStats:
             counts = self.types if cluster.place is None else self.places
             counts[key, cluster.type] += len(cluster.mentions)
             self.capitals[key] += sum(m.text.isupper() for m in cluster.mentions)
-            if cluster.after_on and " " not in key:
+            if cluster.after_on:  # one-word PERSON names only (see ``resolve``)
                 self.after_on[key] += cluster.after_on
             words = key.split()
             if 2 <= len(words) <= 3:

@@ -80,11 +80,12 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
     place: gazetteer.Place | None = None
-    # A title stands before one of its mentions ("Mr. Romney"): the article
-    # itself says it is a person.
+    # For one-word PERSON names, which the corpus may link or retype (see
+    # ``newsfacts.entities``): a title stands before one of its mentions ("Mr.
+    # Romney"), the article itself says it is a person; and the mentions written
+    # after "on" or "via", not as a possessive ("on Twitter", not "on Trump's
+    # plan"), as media and platforms are named.
     titled: bool = False
-    # Mentions written after "on" or "via", not as a possessive ("on Twitter",
-    # not "on Trump's plan"): how media and platforms are named.
     after_on: int = 0
 
 
@@ -314,7 +315,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     for cluster in clusters:
-        if cluster.type == "PERSON":
+        if cluster.type == "PERSON" and " " not in cluster.key:
             cluster.titled = any(has_title_before(body, m.start) for m in cluster.mentions)
             cluster.after_on = sum(
                 bool(_ON_BEFORE.search(body, max(0, m.start - 6), m.start))
