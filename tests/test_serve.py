@@ -3,6 +3,7 @@ checked through HTTP JSON, and a real browser (Debian's Chromium) on its pages."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -231,6 +232,18 @@ def test_metadata_has_every_column_description_from_the_schemas(server, package)
         for field in schema.fields:
             assert columns.get(field["name"]), (schema.name, field["name"])
             assert columns[field["name"]] == field["description"]
+
+
+def test_pages_name_a_few_inputs_not_every_one(server, package):
+    # The fixture builds from ~70 inputs given one by one (as a shell glob
+    # gives them); every page's footer carries the source line.
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    inputs = [s["title"] for s in descriptor["sources"]]
+    assert len(inputs) > 10
+    page = httpx.get(f"{server}/newsfacts/entities", timeout=30).text
+    assert inputs[0] in page
+    assert inputs[-1] not in page
+    assert f"and {len(inputs) - 5:,} more inputs (see the sources table)" in page
 
 
 def _browser():
