@@ -495,6 +495,48 @@ def test_a_name_stops_at_a_line_break():
     ]
 
 
+def test_a_hyphenated_nationality_is_one_group():
+    body = (
+        "Asian-American artists met Somali-Dutch and Iraqi-German directors. "
+        "The Israeli-Palestinian talks went on, and south-east Asian firms joined."
+    )
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("Asian", "NORP"),
+            ("American", "NORP"),
+            ("Somali", "NORP"),
+            ("German", "NORP"),
+            ("Israeli", "NORP"),
+            ("Asian", "NORP"),
+        ],
+    )
+    assert sorted(c.name for c in clusters) == [
+        "Asian-American",
+        "Iraqi-German",
+        "Israeli-Palestinian",
+        "Somali-Dutch",
+        "south-east Asian",
+    ]
+    assert {c.type for c in clusters} == {"NORP"}
+
+
+def test_a_hyphen_or_compass_word_joins_only_nationalities():
+    # A place or an organisation after the hyphen is another entity ("US-Mexico
+    # border" is two countries), a lone lower-case compass word a region's people.
+    body = "The Chinese-owned US-Mexico firm hired central Chinese workers and Anglo-Saxon staff."
+    clusters, _ = _resolve_tagged(
+        body, [("Chinese", "NORP"), ("US", "GPE"), ("Mexico", "GPE"), ("Chinese", "NORP")]
+    )
+    assert sorted(c.name for c in clusters) == ["Chinese", "Mexico", "US"]
+
+
+def test_a_possessive_clitic_is_not_part_of_the_name_after_it():
+    body = "He posted on the president’s Twitter account, and it’s Donald Trump who won."
+    clusters, _ = _resolve_tagged(body, [("’s Twitter", "PERSON"), ("’s Donald Trump", "PERSON")])
+    assert sorted(c.name for c in clusters) == ["Donald Trump", "Twitter"]
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

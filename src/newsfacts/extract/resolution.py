@@ -6,7 +6,8 @@ Security Treaty Organization (CSTO) … the CSTO" is one organisation;
 after the model's own spans, each switchable for measurement:
 
 - ``spans``: cut a span at an unclosed "(" and drop lowercase words before
-  a name ("ex-Soviet Central Asia" → "Central Asia").
+  a name ("ex-Soviet Central Asia" → "Central Asia"); grow a nationality over
+  the hyphenated compound it is part of ("Asian-American", "Iraqi-German").
 - ``retype``: fix the type with the gazetteer and name shape — a country or
   city name is GPE, a nationality word is NORP, a name with an institutional
   noun ("Ministry", "District", "Party") is ORG, a region ("Central Asia") LOC.
@@ -154,12 +155,74 @@ def _fix_span(body: str, mention: Mention) -> Mention | None:
         end = start + text.index("(")
     while end > start and not body[end - 1].isalnum() and body[end - 1] not in ".)":
         end -= 1
-    lead = re.match(r"^(?:[a-z][\w-]*\s+)+", body[start:end])
+    # Lowercase words, and the clitic of a possessive the tokenizer split off
+    # the word before ("the president’s Twitter account" → "’s Twitter").
+    lead = re.match(r"^(?:(?:[a-z][\w-]*|['’]s)\s+)+", body[start:end])
     if lead and lead.end() < end - start:
         start += lead.end()
     if end <= start:
         return None
     return replace(mention, start=start, end=end, text=body[start:end])
+
+
+# "Asian-American", "Somali-Dutch", "Israeli-Palestinian": one group written
+# as one hyphenated word, which the model cuts at the hyphen ("Asian" NORP and
+# "American" NORP, or only one of them). "South-east Asian", "East African":
+# a compass word before a nationality is part of it.
+_HYPHENATED_PART = re.compile(r"-([A-Z][a-z]+)")
+# Lower case only in the two-word form: "central Chinese" is a region's people.
+_COMPASS_BEFORE = re.compile(
+    r"\b(?:(?i:north|south)[- ]?(?i:east|west)|North|South|East|West|Central)[- ]$"
+)
+
+
+def _grown(body: str, m: Mention, starts: dict, ends: dict) -> tuple[int, int]:
+    """The span of NORP mention ``m`` grown over the nationality words joined
+    to it by hyphens, and over a compass word before it."""
+    start, end = m.start, m.end
+    while (part := _HYPHENATED_PART.match(body, end)) and _is_nationality(
+        part.group(1), starts.get(end + 1)
+    ):
+        end = part.end()
+    while start > 0 and body[start - 1] == "-":
+        word = re.search(r"[A-Z][a-z]+$", body[max(0, start - 30) : start - 1])
+        if not (word and _is_nationality(word.group(0), ends.get(start - 1))):
+            break
+        start -= 1 + len(word.group(0))
+    if compass := _COMPASS_BEFORE.search(body, max(0, start - 16), start):
+        start = compass.start()
+    return start, end
+
+
+def _is_nationality(word: str, tagged: Mention | None) -> bool:
+    return (tagged is not None and tagged.type == "NORP") or (
+        gazetteer.demonym_country(word) is not None
+    )
+
+
+def _join_compounds(body: str, mentions: list[Mention]) -> list[Mention]:
+    """Grow NORP mentions over the hyphenated nationality words around them and
+    a compass word before them; mentions swallowed by the growth go."""
+    starts = {m.start: m for m in mentions}
+    ends = {m.end: m for m in mentions}
+    grown = {
+        m: span
+        for m in mentions
+        if m.type == "NORP" and (span := _grown(body, m, starts, ends)) != (m.start, m.end)
+    }
+    if not grown:
+        return mentions
+    spans = sorted(grown.values())
+    kept = []
+    for m in mentions:
+        if m in grown:
+            start, end = grown[m]
+            kept.append(replace(m, start=start, end=end, text=body[start:end]))
+        elif not any(start <= m.start and m.end <= end for start, end in spans):
+            kept.append(m)
+    # Two parts of one compound grew into the same span: keep one.
+    unique = {(m.start, m.end): m for m in kept}
+    return sorted(unique.values(), key=lambda m: (m.start, m.end))
 
 
 def _retyped(mention: Mention, before: str, after: str = "") -> str:
@@ -267,6 +330,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
             for part in _fixture_sides(m)
             if (fixed := _fix_span(body, part))
         ]
+        mentions = _join_compounds(body, mentions)
     if "retype" in steps:
         mentions = [
             replace(
