@@ -537,6 +537,36 @@ def test_a_possessive_clitic_is_not_part_of_the_name_after_it():
     assert sorted(c.name for c in clusters) == ["Donald Trump", "Twitter"]
 
 
+@pytest.mark.parametrize("before", ["Leaders in ", "Leaders of ", ""])
+def test_a_continent_is_a_location_wherever_it_is_written(before):
+    body = f"{before}Europe met."
+    clusters, _ = _resolve_tagged(body, [("Europe", "LOC")])
+    assert [(c.name, c.type) for c in clusters] == [("Europe", "LOC")]
+    clusters, _ = _resolve_tagged(body, [("Europe", "GPE")])
+    assert [(c.name, c.type) for c in clusters] == [("Europe", "LOC")]
+
+
+def test_a_club_is_called_by_its_first_or_last_word():
+    body = (
+        "Harbour City beat Northgate Rovers, two points ahead of Lindale Athletic. "
+        "Rovers led early; Lindale won in Lindale."
+    )
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("Northgate Rovers", "ORG"),
+            ("Lindale Athletic", "PERSON"),
+            ("Rovers", "ORG"),
+            ("Lindale", "PERSON"),
+        ],
+    )
+    named = {c.name: (c.type, sorted(c.aliases)) for c in clusters}
+    assert named == {
+        "Northgate Rovers": ("ORG", ["Rovers"]),
+        "Lindale Athletic": ("ORG", ["Lindale"]),
+    }
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""
@@ -575,6 +605,12 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         # One word is no name of that kind; a company named "... Games" stays.
         ("Act", "ORG", "ORG"),
         ("Epic Games", "ORG", "ORG"),
+        # Sports clubs; a city and a county stay places.
+        ("Manchester United", "PERSON", "ORG"),
+        ("Glasgow Rangers", "PERSON", "ORG"),
+        ("Bolton Wanderers", "GPE", "ORG"),
+        ("Kansas City", "GPE", "GPE"),
+        ("Orange County", "GPE", "GPE"),
     ],
 )
 def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expected):
