@@ -567,6 +567,28 @@ def test_a_club_is_called_by_its_first_or_last_word():
     }
 
 
+def test_a_courtesy_title_makes_a_person_and_names_the_full_name():
+    body = (
+        "Bernie Ebbers built the firm. Mr Ebbers denied it, Ms. Houston said. "
+        "The former Miss Utah won."
+    )
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("Bernie Ebbers", "ORG"),
+            ("Ebbers", "ORG"),
+            ("Houston", "GPE"),
+            ("Utah", "GPE"),
+        ],
+    )
+    named = {(c.name, c.type): sorted(c.aliases) for c in clusters}
+    assert named == {
+        ("Bernie Ebbers", "PERSON"): ["Ebbers"],
+        ("Houston", "PERSON"): [],
+        ("Utah", "GPE"): [],  # a pageant's title, not a woman
+    }
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""
