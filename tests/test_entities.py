@@ -589,6 +589,23 @@ def test_a_courtesy_title_makes_a_person_and_names_the_full_name():
     }
 
 
+@pytest.mark.parametrize(
+    ("body", "text", "label", "expected"),
+    [
+        ("Newcastle boss Graeme Souness spoke.", "Newcastle", "GPE", "ORG"),
+        ("They signed Charlton midfielder Graham Stuart.", "Charlton", "PERSON", "ORG"),
+        ("It was a 2-0 victory over Fulham on Sunday.", "Fulham", "GPE", "ORG"),
+        # The town, a country's team, and a person beaten at the polls.
+        ("She grew up in Newcastle.", "Newcastle", "GPE", "GPE"),
+        ("The Wales captain was injured.", "Wales", "GPE", "GPE"),
+        ("It was a victory over Obama in Ohio.", "Obama", "PERSON", "PERSON"),
+    ],
+)
+def test_a_town_with_a_player_manager_or_result_is_its_club(body, text, label, expected):
+    clusters, _ = _resolve_tagged(body, [(text, label)])
+    assert [(c.name, c.type) for c in clusters] == [(text, expected)]
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

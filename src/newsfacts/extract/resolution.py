@@ -10,7 +10,9 @@ after the model's own spans, each switchable for measurement:
   the hyphenated compound it is part of ("Asian-American", "Iraqi-German").
 - ``retype``: fix the type with the gazetteer and name shape — a country or
   city name is GPE, a nationality word is NORP, a name with an institutional
-  noun ("Ministry", "District", "Party") is ORG, a region ("Central Asia") LOC.
+  noun ("Ministry", "District", "Party") is ORG, a region ("Central Asia") LOC,
+  a name after "Mr" or "Dr" a person, a town with a player, a manager or a
+  result ("Newcastle boss", "victory over Fulham") its club.
 - ``acronyms``: "Long Name (LN)" defines LN; both become one ORG, and every
   later "LN" is a mention of it, also where the model missed them.
 - ``surnames``: a one-word PERSON mention joins the one full name ending in it.
@@ -295,6 +297,41 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
     return label
 
 
+# A town's name is its club's when a player, a manager or a result goes with
+# it: "Newcastle boss Graeme Souness", "Chelsea defender Celestine Babayaro",
+# "a 2-0 victory over Fulham", "drawn at home to Stoke". Each word or phrase
+# read in a sample of their matches in the shared corpus; "beat", "against",
+# "from", "fans" and "forward" were dropped for the elections, travellers and
+# people ("play Kaka forward") they also caught.
+_CLUB_ROLE_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:boss|manager|striker|midfielder|defender|goalkeeper|keeper|winger|"
+    r"full-back|centre-back|captain|skipper|chairman|squad|team-mate)\b"
+)
+_CLUB_RESULT_BEFORE = re.compile(
+    r"\b(?:signed for|sign for|on loan (?:to|at|from)|at home to|draw with|drew with|"
+    r"defeat by|victory over|win over|win at|away at|away to)\s+$"
+)
+
+
+def _is_club(body: str, cluster: Cluster) -> bool:
+    """A town's name (not a country's or a state's) written as a sports club's;
+    for a name the model calls a person, only a player or manager after it
+    says so ("victory over Obama" is an election)."""
+    if cluster.type not in ("GPE", "PERSON"):
+        return False
+    places = gazetteer.lookup(cluster.name)
+    if not places or any(p.kind != "city" for p in places):
+        return False
+    for m in cluster.mentions:
+        if _CLUB_ROLE_AFTER.match(body, m.end):
+            return True
+        if cluster.type != "PERSON" and _CLUB_RESULT_BEFORE.search(
+            body, max(0, m.start - 20), m.start
+        ):
+            return True
+    return False
+
+
 def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w.casefold() not in _MINOR_WORDS and w[0].isupper())
 
@@ -412,6 +449,10 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     if "common" in steps:
         words = _delimited_words(body)
         clusters = [c for c in clusters if not _is_common_word(words, c)]
+    if "retype" in steps:
+        for cluster in clusters:
+            if _is_club(body, cluster):
+                cluster.type = "ORG"
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     for cluster in clusters:
