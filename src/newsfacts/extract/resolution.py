@@ -393,22 +393,7 @@ def _canonical(texts: list[str]) -> str:
 
 def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> list[Cluster]:
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
-    mentions = recognised.mentions
-    if "spans" in steps:
-        mentions = [
-            fixed
-            for m in mentions
-            for part in _fixture_sides(m)
-            if (fixed := _fix_span(body, part))
-        ]
-        mentions = _join_compounds(body, mentions)
-    if "retype" in steps:
-        mentions = [
-            replace(
-                m, type=_retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
-            )
-            for m in mentions
-        ]
+    mentions = _fixed_mentions(body, recognised.mentions, steps)
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
         mentions, acronym_aliases = _with_acronyms(
@@ -428,24 +413,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         _join_plurals(groups)
         _join_club_names(groups)
 
-    clusters = []
-    for members in groups.values():
-        texts = [m.text for m in members]
-        name = _canonical(texts)
-        # The fullest form's type wins: the model is surer of "Donald Trump"
-        # (PERSON) than of a bare "Trump" (often ORG), however often the bare
-        # form occurs.
-        full = Counter(m.type for m in members if m.text.endswith(name))
-        kind = (full or Counter(m.type for m in members)).most_common(1)[0][0]
-        clusters.append(
-            Cluster(
-                kind,
-                name,
-                entity_key(name, kind),
-                sorted(members, key=lambda m: m.start),
-                {t for t in texts if t != name},
-            )
-        )
+    clusters = [_cluster(members) for members in groups.values()]
     if "common" in steps:
         words = _delimited_words(body)
         clusters = [c for c in clusters if not _is_common_word(words, c)]
@@ -457,13 +425,55 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     clusters = _merge_same_places(clusters)
     for cluster in clusters:
         if cluster.type == "PERSON" and " " not in cluster.key:
-            cluster.titled = any(has_title_before(body, m.start) for m in cluster.mentions)
-            cluster.after_on = sum(
-                bool(_ON_BEFORE.search(body, max(0, m.start - 6), m.start))
-                and not _POSSESSIVE_AFTER.match(body, m.end)
-                for m in cluster.mentions
-            )
+            _mark_one_word_person(body, cluster)
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
+
+
+def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> list[Mention]:
+    """The model's mentions with their spans and types fixed, one by one."""
+    if "spans" in steps:
+        mentions = [
+            fixed
+            for m in mentions
+            for part in _fixture_sides(m)
+            if (fixed := _fix_span(body, part))
+        ]
+        mentions = _join_compounds(body, mentions)
+    if "retype" in steps:
+        mentions = [
+            replace(
+                m, type=_retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
+            )
+            for m in mentions
+        ]
+    return mentions
+
+
+def _cluster(members: list[Mention]) -> Cluster:
+    texts = [m.text for m in members]
+    name = _canonical(texts)
+    # The fullest form's type wins: the model is surer of "Donald Trump"
+    # (PERSON) than of a bare "Trump" (often ORG), however often the bare
+    # form occurs.
+    full = Counter(m.type for m in members if m.text.endswith(name))
+    kind = (full or Counter(m.type for m in members)).most_common(1)[0][0]
+    return Cluster(
+        kind,
+        name,
+        entity_key(name, kind),
+        sorted(members, key=lambda m: m.start),
+        {t for t in texts if t != name},
+    )
+
+
+def _mark_one_word_person(body: str, cluster: Cluster) -> None:
+    """What the corpus-wide rules read of a one-word PERSON (see ``Cluster``)."""
+    cluster.titled = any(has_title_before(body, m.start) for m in cluster.mentions)
+    cluster.after_on = sum(
+        bool(_ON_BEFORE.search(body, max(0, m.start - 6), m.start))
+        and not _POSSESSIVE_AFTER.match(body, m.end)
+        for m in cluster.mentions
+    )
 
 
 def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
