@@ -606,6 +606,23 @@ def test_a_town_with_a_player_manager_or_result_is_its_club(body, text, label, e
     assert [(c.name, c.type) for c in clusters] == [(text, expected)]
 
 
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("Wales", "ORG", "GPE"),  # the side; a nation ISO 3166-2 lists
+        ("Slovakia", "ORG", "GPE"),
+        ("Vatican", "FAC", "GPE"),
+        ("Sri Lanka", "PERSON", "GPE"),
+        ("Chad", "PERSON", "PERSON"),  # a first name as often as a country
+        ("Wales Millennium Centre", "ORG", "FAC"),  # a name with the country in it
+    ],
+)
+def test_a_country_is_a_place_whatever_the_model_calls_it(text, label, expected):
+    body = f"They said {text} had won."
+    clusters, _ = _resolve_tagged(body, [(text, label)])
+    assert [(c.name, c.type) for c in clusters] == [(text, expected)]
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

@@ -318,6 +318,26 @@ def lookup(name: str) -> list[Place]:
     return list(_index().get(key(name), []))
 
 
+@functools.cache
+def _nations() -> frozenset[str]:
+    """Keys of the countries within a country that ISO 3166-2 lists as such
+    ("England", "Scotland", "Wales"): places of their own in the news, with no
+    entry in the GeoNames tables the gazetteer links to."""
+    import pycountry
+
+    return frozenset(
+        key(name.split(" [")[0])
+        for s in pycountry.subdivisions
+        if s.type == "Country"
+        for name in (s.name,)
+    )
+
+
+def is_country_name(name: str) -> bool:
+    """A country's name as written, linked or not ("Maldives", "Wales")."""
+    return key(name) in _nations() or any(p.kind == "country" for p in lookup(name))
+
+
 def is_country_or_continent(name: str) -> bool:
     return any(p.kind in ("country", "continent") for p in lookup(name))
 

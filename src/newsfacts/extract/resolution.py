@@ -242,6 +242,9 @@ _NAME_SHAPES = (
 )
 
 
+_NOT_PLACES = ("ORG", "PERSON", "FAC", "PRODUCT", "WORK_OF_ART")
+
+
 def _shape_type(text: str, label: str) -> str | None:
     for pattern, overruled, kind in _NAME_SHAPES:
         if label in overruled and pattern.search(text):
@@ -273,6 +276,15 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
     places = gazetteer.lookup(text)
     if shaped := _shape_type(text, label):
         return shaped
+    if (
+        label in _NOT_PLACES
+        and gazetteer.is_country_name(text)
+        and (" " in text or label != "PERSON")
+    ):
+        # A country named for its team or its government is still the GPE
+        # (OntoNotes): "Wales" and "Slovakia" the sides, "Maldives" the state.
+        # A one-word "person" may be one: "Chad", "Jordan".
+        return "GPE"
     if (
         _FACILITY.search(text)
         and " " in text
