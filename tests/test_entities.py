@@ -623,6 +623,19 @@ def test_a_country_is_a_place_whatever_the_model_calls_it(text, label, expected)
     assert [(c.name, c.type) for c in clusters] == [(text, expected)]
 
 
+def test_handles_and_addresses_are_no_names():
+    body = "Follow @realDonaldTrump, write to Jane.Doe@example.com or to Jeff Flake @CBNNews."
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("realDonaldTrump", "ORG"),
+            ("Jane.Doe@example.com", "ORG"),
+            ("Jeff Flake @CBNNews", "PERSON"),
+        ],
+    )
+    assert [(c.name, c.type) for c in clusters] == [("Jeff Flake", "PERSON")]
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

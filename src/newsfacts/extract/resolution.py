@@ -148,6 +148,9 @@ def _fixture_sides(mention: Mention) -> list[Mention]:
     ]
 
 
+_HANDLE = re.compile(r"[\w.]*@\w")
+
+
 def _fix_span(body: str, mention: Mention) -> Mention | None:
     start, end = mention.start, mention.end
     text = body[start:end]
@@ -159,6 +162,13 @@ def _fix_span(body: str, mention: Mention) -> Mention | None:
         text = body[start:end]
     if "(" in text and ")" not in text:
         end = start + text.index("(")
+    # A social media handle or an e-mail address is an account, not a name:
+    # "@realDonaldTrump" was an ORG, "Twitter @joeygarrison" a person. The
+    # name before one stays ("Jeff Flake @CBNNews" → "Jeff Flake").
+    if handle := _HANDLE.search(body, start, end):
+        end = handle.start()
+    if start > 0 and body[start - 1] == "@":
+        return None
     while end > start and not body[end - 1].isalnum() and body[end - 1] not in ".)":
         end -= 1
     # Lowercase words, and the clitic of a possessive the tokenizer split off
