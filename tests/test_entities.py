@@ -636,6 +636,18 @@ def test_handles_and_addresses_are_no_names():
     assert [(c.name, c.type) for c in clusters] == [("Jeff Flake", "PERSON")]
 
 
+def test_nationality_words_the_model_missed_are_groups_but_not_languages():
+    body = (
+        "Two of the best English kickers met Britons abroad. Only English was spoken; "
+        "he speaks Spanish, taught English, reads Spanish-language papers, paid 9 Canadian "
+        "dollars, flew British Airways and lives near Green Bay."
+    )
+    clusters, _ = _resolve_tagged(body, [])
+    assert sorted((c.name, c.type) for c in clusters) == [("Britons", "NORP"), ("English", "NORP")]
+    english = next(c for c in clusters if c.name == "English")
+    assert [m.start for m in english.mentions] == [body.index("English kickers")]
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

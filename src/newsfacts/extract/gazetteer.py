@@ -128,6 +128,20 @@ _IRREGULAR_DEMONYMS = {
     "Arabs": "",
     "Palestinian": "PS",
     "Palestinians": "PS",
+    "British": "GB",
+    "Brit": "GB",
+    "Brits": "GB",
+    "Afghan": "AF",
+    "Afghans": "AF",
+    "Saudi": "SA",
+    "Saudis": "SA",
+    "Korean": "",
+    "Koreans": "",
+    "Peruvian": "PE",
+    "Lebanese": "LB",
+    "Czech": "CZ",
+    "Czechs": "CZ",
+    "Thais": "TH",
 }
 
 
@@ -365,6 +379,36 @@ def demonym_country(word: str) -> str | None:
             ):
                 return places
     return None
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")  # "i" only after a whole name
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def is_nationality_word(word: str) -> bool:
+    """Whether a capitalised word is certainly a nationality ("Russian",
+    "Canadians", "Israeli", "English"): one of the irregular ones, or a
+    one-word country's name, less a final a/e/y, plus a demonym ending. Stricter
+    than ``demonym_country``, whose prefix match also takes "Green" for
+    Greenland and "Martin" for Martinique: this one finds nationalities the
+    model did not tag, where a false one would be an entity of its own."""
+    if not re.fullmatch(r"[A-Z][a-z]{3,}", word):
+        return False
+    if word in _IRREGULAR_DEMONYMS:
+        return True
+    lower = word.casefold()
+    singular = lower[:-1] if lower.endswith(("ns", "is")) else lower
+    for name in _country_names():
+        if name.endswith("y") and singular == name[:-1]:
+            return True  # "Germany" → "German"
+        if singular == name + "i":
+            return True  # "Israeli", "Iraqi"; not "Dominici" (Dominica)
+        bases = {name, name[:-1]} if name.endswith(("a", "e", "y", "o")) else {name}
+        if any(singular == base + ending for base in bases for ending in _DEMONYM_ENDINGS[:3]):
+            return True  # "Russian", "Moroccan", "Canadian"
+        if any(singular == base + ending for base in bases for ending in _DEMONYM_ENDINGS[4:]):
+            return True  # "Japanese", "Turkish"
+    return False
 
 
 @functools.cache
