@@ -667,6 +667,27 @@ def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     assert {m["type"] for m in mentions if m["text"] == "Chirpr"} == {"ORG"}
 
 
+def test_what_an_article_says_a_name_is_beats_the_corpus_vote():
+    """Most articles read "Newcastle" and "Hague" as places; the one that says
+    "Newcastle boss" means the club, the one that says "Mr Hague" a man."""
+    from newsfacts.entities import entity_tables
+
+    tagged = [("Rain fell on Newcastle and The Hague.", [("Newcastle", "GPE"), ("Hague", "GPE")])]
+    tagged = tagged * 10 + [
+        ("Newcastle boss Ann Lee spoke.", [("Newcastle", "GPE")]),
+        ("Mr Hague spoke.", [("Hague", "GPE")]),
+    ]
+    resolved = []
+    for i, (body, mentions) in enumerate(tagged):
+        clusters, _ = _resolve_tagged(body, mentions)
+        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
+    _, mentions, _ = entity_tables(resolved)
+    types = {(m["article_id"], m["text"]): m["type"] for m in mentions}
+    assert types["a10", "Newcastle"] == "ORG"
+    assert types["a11", "Hague"] == "PERSON"
+    assert types["a00", "Newcastle"] == types["a00", "Hague"] == "GPE"
+
+
 def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_mistyped():
     body = "Gerard Houllier spoke. Houllier said yes. Houllier left. Houllier won."
     tagged = [("Gerard Houllier", "PERSON")] + [("Houllier", "ORG")] * 3

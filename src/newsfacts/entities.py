@@ -355,7 +355,8 @@ class EntityTable:
         cluster_ids: dict[int, str] = {}
         for cluster in clusters:
             geo = cluster.place.geonames_id if cluster.place else None
-            cluster.type = self.decisions.type_of(cluster.type, cluster.name, geo)
+            if not cluster.typed_by_text:
+                cluster.type = self.decisions.type_of(cluster.type, cluster.name, geo)
             if cluster.place is None:
                 cluster.key = entity_key(cluster.name, cluster.type)
             key = self.decisions.acronyms.get(cluster_key(cluster), cluster_key(cluster))

@@ -94,6 +94,9 @@ class Cluster:
     # plan"), as media and platforms are named.
     titled: bool = False
     after_on: int = 0
+    # The article itself says what it is ("Mr Hague", "Newcastle boss"): the
+    # corpus-wide vote on the name's type does not overrule it.
+    typed_by_text: bool = False
 
 
 def looks_institutional(text: str) -> bool:
@@ -441,9 +444,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         words = _delimited_words(body)
         clusters = [c for c in clusters if not _is_common_word(words, c)]
     if "retype" in steps:
-        for cluster in clusters:
-            if _is_club(body, cluster):
-                cluster.type = "ORG"
+        _retype_clusters(body, clusters)
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     for cluster in clusters:
@@ -501,6 +502,18 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     if not found:
         return mentions
     return sorted(mentions + found, key=lambda m: (m.start, m.end))
+
+
+def _retype_clusters(body: str, clusters: list[Cluster]) -> None:
+    """What the article says of a whole cluster: a club, or a titled person."""
+    for cluster in clusters:
+        if _is_club(body, cluster):
+            cluster.type = "ORG"
+            cluster.typed_by_text = True
+        elif cluster.type == "PERSON":
+            cluster.typed_by_text = any(
+                _courtesy_titled(m, body[max(0, m.start - 8) : m.start]) for m in cluster.mentions
+            )
 
 
 def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> list[Mention]:
