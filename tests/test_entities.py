@@ -648,6 +648,17 @@ def test_nationality_words_the_model_missed_are_groups_but_not_languages():
     assert [m.start for m in english.mentions] == [body.index("English kickers")]
 
 
+def test_a_politician_s_party_label_names_a_state():
+    body = "Rep. John Ratcliffe (R-Texas) met Sen. Rand Paul, R-Ky., and Rep. Ann Lee (D-CA)."
+    clusters, _ = _resolve_tagged(
+        body, [("John Ratcliffe", "PERSON"), ("Rand Paul", "PERSON"), ("Ann Lee", "PERSON")]
+    )
+    places = {c.name: (c.type, c.place.name if c.place else None) for c in clusters}
+    assert places["Texas"] == ("GPE", "Texas")
+    assert places["Ky."] == ("GPE", "Kentucky")
+    assert "CA" not in places  # a postal code the gazetteer could not link
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

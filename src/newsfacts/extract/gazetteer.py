@@ -273,6 +273,13 @@ def _abbreviations() -> dict[str, list[Place]]:
     return found
 
 
+def us_state(written: str) -> Place | None:
+    """The US state a name or an AP abbreviation names ("Texas", "Calif.",
+    "N.Y."), or None. Postal codes ("CA") are not read: the gazetteer could
+    not link the mention's text to the state."""
+    return next((p for p in lookup(written) if p.kind == "us_state"), None)
+
+
 @functools.cache
 def _capital_ids() -> frozenset[int]:
     """GeoNames ids of national capitals: the most populous city of its country

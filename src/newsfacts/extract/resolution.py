@@ -422,6 +422,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     mentions = _fixed_mentions(body, recognised.mentions, steps)
     if "spans" in steps:
         mentions = _with_nationalities(body, mentions, locate)
+        mentions = _with_party_states(body, mentions, locate)
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
         mentions, acronym_aliases = _with_acronyms(body, mentions, locate)
@@ -514,6 +515,25 @@ def _retype_clusters(body: str, clusters: list[Cluster]) -> None:
             cluster.typed_by_text = any(
                 _courtesy_titled(m, body[max(0, m.start - 8) : m.start]) for m in cluster.mentions
             )
+
+
+# A US politician's party and state: "Sen. Rand Paul (R-Ky.)", "Rep. John
+# Ratcliffe (R-Texas)", "(D-CA)". The model tags the state in about one of four.
+_PARTY_STATE = re.compile(r"\b[RDI]-([A-Z][A-Za-z.]*(?: [A-Z][a-z.]+)?)(?=[),;])")
+
+
+def _with_party_states(body: str, mentions: list[Mention], locate) -> list[Mention]:
+    """Add the states of US politicians' party labels as GPE mentions."""
+    found = []
+    for label in _PARTY_STATE.finditer(body):
+        start, end = label.span(1)
+        if any(m.start < end and start < m.end for m in mentions):
+            continue
+        if gazetteer.us_state(label.group(1)) is not None:
+            found.append(locate(Mention(start, end, label.group(1), "GPE", 0, 0, 0)))
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: (m.start, m.end))
 
 
 def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> list[Mention]:
