@@ -659,6 +659,23 @@ def test_a_politician_s_party_label_names_a_state():
     assert "CA" not in places  # a postal code the gazetteer could not link
 
 
+def test_a_name_misspelt_by_a_doubled_letter_is_the_same_person():
+    body = "Eliot Spitzer resigned. Elliott Spitzer spoke; Spitzer left. Anna Ruiz met Ana Ruiz."
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("Eliot Spitzer", "PERSON"),
+            ("Elliott Spitzer", "PERSON"),
+            ("Spitzer", "PERSON"),
+            ("Anna Ruiz", "PERSON"),
+            ("Ana Ruiz", "PERSON"),
+        ],
+    )
+    named = {c.name: sorted(c.aliases) for c in clusters}
+    assert named["Elliott Spitzer"] == ["Eliot Spitzer", "Spitzer"]
+    assert len(named) == 2  # and one Ana/Anna Ruiz
+
+
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""

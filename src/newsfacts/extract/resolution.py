@@ -435,6 +435,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         groups.setdefault(acronym_aliases.get(k, k), []).append(mention)
 
     if "surnames" in steps:
+        _join_spelling_variants(groups)
         _adopt_titled_full_names(body, groups)
         _join_surnames(groups)
         _join_plurals(groups)
@@ -644,6 +645,25 @@ def _join_plurals(groups: dict[str, list[Mention]]) -> None:
     """ "Republicans" and "Republican", "Democrats" and "Democrat" are one group."""
     for k in [k for k in groups if k.endswith("s") and k[:-1] in groups]:
         groups[k[:-1]].extend(groups.pop(k))
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+def _join_spelling_variants(groups: dict[str, list[Mention]]) -> None:
+    """ "Eliot Spitzer", "Elliott Spitzer", "Elliot Spitzer" in one article: a
+    full name misspelt by a doubled letter is the same person (the form most
+    mentioned keeps the group)."""
+    variants: dict[str, list[str]] = {}
+    for k, members in groups.items():
+        if " " in k and _is_person(members):
+            variants.setdefault(_DOUBLED.sub(r"\1", k), []).append(k)
+    for keys in variants.values():
+        if len(keys) > 1:
+            main = max(keys, key=lambda k: (len(groups[k]), k))
+            for k in keys:
+                if k != main:
+                    groups[main].extend(groups.pop(k))
 
 
 def _adopt_titled_full_names(body: str, groups: dict[str, list[Mention]]) -> None:
