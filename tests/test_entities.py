@@ -741,6 +741,9 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("Bolton Wanderers", "GPE", "ORG"),
         ("Kansas City", "GPE", "GPE"),
         ("Orange County", "GPE", "GPE"),
+        # A party's members are a group; a book's title stays a work.
+        ("Lib Dems", "PERSON", "NORP"),
+        ("How to Turn Republicans", "WORK_OF_ART", "WORK_OF_ART"),
     ],
 )
 def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expected):
