@@ -428,6 +428,14 @@ def test_surnames_are_counted_from_full_person_names():
     assert stats.surnames["trump"] >= 2  # both mentions of the first article's person
 
 
+def _typed_alone(body: str, text: str, label: str) -> str:
+    """The type of the one entity of ``body``, whose one mention the model
+    read as ``text`` with ``label``."""
+    (cluster,), _ = _resolve_tagged(body, [(text, label)])
+    assert cluster.name == text
+    return cluster.type
+
+
 def _resolve_tagged(body: str, tagged: list[tuple[str, str]]):
     """Clusters of ``body`` whose model output is ``tagged``: (text, label) for
     each mention in order, each found after the one before (one sentence)."""
@@ -602,8 +610,7 @@ def test_a_courtesy_title_makes_a_person_and_names_the_full_name():
     ],
 )
 def test_a_town_with_a_player_manager_or_result_is_its_club(body, text, label, expected):
-    clusters, _ = _resolve_tagged(body, [(text, label)])
-    assert [(c.name, c.type) for c in clusters] == [(text, expected)]
+    assert _typed_alone(body, text, label) == expected
 
 
 @pytest.mark.parametrize(
@@ -618,9 +625,7 @@ def test_a_town_with_a_player_manager_or_result_is_its_club(body, text, label, e
     ],
 )
 def test_a_country_is_a_place_whatever_the_model_calls_it(text, label, expected):
-    body = f"They said {text} had won."
-    clusters, _ = _resolve_tagged(body, [(text, label)])
-    assert [(c.name, c.type) for c in clusters] == [(text, expected)]
+    assert _typed_alone(f"They said {text} had won.", text, label) == expected
 
 
 def test_handles_and_addresses_are_no_names():
@@ -779,8 +784,7 @@ def test_names_linked_to_one_place_are_one_entity_of_the_article():
     ],
 )
 def test_a_name_the_text_calls_a_film_album_or_book_is_a_work(body, text, label, expected):
-    (cluster,), _ = _resolve_tagged(body, [(text, label)])
-    assert cluster.type == expected
+    assert _typed_alone(body, text, label) == expected
 
 
 def test_countries_carry_their_wikidata_item_and_nothing_else_does(seed_entities):
