@@ -388,34 +388,33 @@ def demonym_country(word: str) -> str | None:
     return None
 
 
-_DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")  # "i" only after a whole name
+_DEMONYM_ENDINGS = ("n", "an", "ian", "ese", "ish")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def is_nationality_word(word: str) -> bool:
     """Whether a capitalised word is certainly a nationality ("Russian",
     "Canadians", "Israeli", "English"): one of the irregular ones, or a
-    one-word country's name, less a final a/e/y, plus a demonym ending. Stricter
-    than ``demonym_country``, whose prefix match also takes "Green" for
-    Greenland and "Martin" for Martinique: this one finds nationalities the
+    one-word country's name, less a final a/e/y/o, plus a demonym ending.
+    Stricter than ``demonym_country``, whose prefix match also takes "Green"
+    for Greenland and "Martin" for Martinique: this one finds nationalities the
     model did not tag, where a false one would be an entity of its own."""
-    if not re.fullmatch(r"[A-Z][a-z]{3,}", word):
-        return False
     if word in _IRREGULAR_DEMONYMS:
         return True
-    lower = word.casefold()
-    singular = lower[:-1] if lower.endswith(("ns", "is")) else lower
+    return bool(re.fullmatch(r"[A-Z][a-z]{3,}", word)) and word.casefold() in _nationality_words()
+
+
+@functools.cache
+def _nationality_words() -> frozenset[str]:
+    words = set()
     for name in _country_names():
-        if name.endswith("y") and singular == name[:-1]:
-            return True  # "Germany" → "German"
-        if singular == name + "i":
-            return True  # "Israeli", "Iraqi"; not "Dominici" (Dominica)
         bases = {name, name[:-1]} if name.endswith(("a", "e", "y", "o")) else {name}
-        if any(singular == base + ending for base in bases for ending in _DEMONYM_ENDINGS[:3]):
-            return True  # "Russian", "Moroccan", "Canadian"
-        if any(singular == base + ending for base in bases for ending in _DEMONYM_ENDINGS[4:]):
-            return True  # "Japanese", "Turkish"
-    return False
+        forms = {base + ending for base in bases for ending in _DEMONYM_ENDINGS}
+        forms.add(name + "i")  # "Israeli", "Iraqi"; not "Dominici" (Dominica)
+        if name.endswith("y"):
+            forms.add(name[:-1])  # "Germany" → "German"
+        words |= forms
+        words |= {form + "s" for form in forms if form.endswith(("n", "i"))}  # "Britons"
+    return frozenset(words)
 
 
 @functools.cache

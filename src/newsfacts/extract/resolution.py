@@ -495,6 +495,8 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     starts = [start for start, _ in taken]
     found = []
     for word in _LONE_CAPITALISED.finditer(body):
+        if not gazetteer.is_nationality_word(word.group(0)):
+            continue
         i = bisect.bisect_right(starts, word.start()) - 1
         if i >= 0 and taken[i][1] > word.start():
             continue  # inside a mention
@@ -506,8 +508,7 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
             continue
         if not word.group(0).endswith("s") and not _NOUN_AFTER.match(body, word.end()):
             continue  # "English" alone is as often the language: "only English was spoken"
-        if gazetteer.is_nationality_word(word.group(0)):
-            found.append(locate(Mention(word.start(), word.end(), word.group(0), "NORP", 0, 0, 0)))
+        found.append(locate(Mention(word.start(), word.end(), word.group(0), "NORP", 0, 0, 0)))
     if not found:
         return mentions
     return sorted(mentions + found, key=lambda m: (m.start, m.end))
@@ -555,12 +556,11 @@ def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> lis
         ]
         mentions = _join_compounds(body, mentions)
     if "retype" in steps:
-        mentions = [
-            replace(
-                m, type=_retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
-            )
-            for m in mentions
-        ]
+        retyped = []
+        for m in mentions:
+            kind = _retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
+            retyped.append(m if kind == m.type else replace(m, type=kind))
+        mentions = retyped
     return mentions
 
 
