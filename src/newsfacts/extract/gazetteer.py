@@ -346,11 +346,9 @@ def _nations() -> frozenset[str]:
     entry in the GeoNames tables the gazetteer links to."""
     import pycountry
 
+    # Names may carry their other language's form: "Wales [Cymru GB-CYM]".
     return frozenset(
-        key(name.split(" [")[0])
-        for s in pycountry.subdivisions
-        if s.type == "Country"
-        for name in (s.name,)
+        key(s.name.split(" [")[0]) for s in pycountry.subdivisions if s.type == "Country"
     )
 
 
