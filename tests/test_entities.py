@@ -645,7 +645,8 @@ def test_nationality_words_the_model_missed_are_groups_but_not_languages():
     body = (
         "Two of the best English kickers met Britons abroad. Only English was spoken; "
         "he speaks Spanish, taught English, reads Spanish-language papers, paid 9 Canadian "
-        "dollars, flew British Airways and lives near Green Bay."
+        "dollars, flew British Airways and lives near Green Bay. She sang in Massenet's Thais "
+        "twice."
     )
     clusters, _ = _resolve_tagged(body, [])
     assert sorted((c.name, c.type) for c in clusters) == [("Britons", "NORP"), ("English", "NORP")]

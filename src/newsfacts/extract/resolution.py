@@ -462,9 +462,11 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
 
 
-# A capitalised word standing alone: not part of a longer name ("British
-# Airways", "the English Premiership"), which the model may have missed whole.
-_LONE_CAPITALISED = re.compile(r"(?<![A-Z][\w.]\s)(?<![A-Z]\w\s)\b[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
+# A capitalised word not followed by another ("British Airways", "the English
+# Premiership" are names the model may have missed whole), nor preceded by one
+# that is not a sentence's first word ("Massenet's Thais", an opera).
+_LONE_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
+_CAPITALISED_BEFORE = re.compile(r"[^\s.!?\"“]\s+[A-Z][\w'’-]*\s+$")
 
 
 # "In English", "speaks Spanish", "Spanish-language hip-hop": a language, which
@@ -496,6 +498,8 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     found = []
     for word in _LONE_CAPITALISED.finditer(body):
         if not gazetteer.is_nationality_word(word.group(0)):
+            continue
+        if _CAPITALISED_BEFORE.search(body, max(0, word.start() - 30), word.start()):
             continue
         i = bisect.bisect_right(starts, word.start()) - 1
         if i >= 0 and taken[i][1] > word.start():
