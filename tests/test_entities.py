@@ -4,6 +4,7 @@ places, and the tables across a build."""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -680,6 +681,31 @@ def test_a_name_misspelt_by_a_doubled_letter_is_the_same_person():
     named = {c.name: sorted(c.aliases) for c in clusters}
     assert named["Elliott Spitzer"] == ["Eliot Spitzer", "Spitzer"]
     assert len(named) == 2  # and one Ana/Anna Ruiz
+
+
+def test_every_other_occurrence_of_a_tagged_form_is_a_mention():
+    body = (
+        "Nancy Pelosi spoke in May. Later Pelosi named a panel, and Pelosi left. "
+        "The Bill passed; the bill was long. Trump spoke. Trump Tower rose. "
+        "May ended."
+    )
+    clusters, _ = _resolve_tagged(
+        body,
+        [("Nancy Pelosi", "PERSON"), ("Pelosi", "PERSON"), ("Bill", "PERSON"), ("Trump", "PERSON")],
+    )
+    texts = {c.name: [(m.start, m.text) for m in c.mentions] for c in clusters}
+    pelosi = [m.start() for m in re.finditer("Pelosi", body)]
+    assert texts["Nancy Pelosi"] == [
+        (0, "Nancy Pelosi"),
+        (pelosi[1], "Pelosi"),
+        (pelosi[2], "Pelosi"),
+    ]
+    # "Trump Tower" is another name; "bill" in lower case makes "Bill" a word.
+    assert [t for _, t in texts["Trump"]] == ["Trump"]
+    assert len(texts["Bill"]) == 1
+    for c in clusters:
+        for m in c.mentions:
+            assert body[m.start : m.end] == m.text
 
 
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
