@@ -464,6 +464,28 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
 
 
+class _Taken:
+    """The spans an article's mentions cover, to tell whether a mention added
+    where the model found none would overlap one (the mentions do not overlap
+    each other, so the neighbours by start are the only ones to look at)."""
+
+    def __init__(self, spans) -> None:
+        self.spans = sorted(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return (i >= 0 and self.spans[i][1] > start) or (
+            i + 1 < len(self.spans) and self.spans[i + 1][0] < end
+        )
+
+
+def _with_added(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: (m.start, m.end))
+
+
 # A capitalised word not followed by another ("British Airways", "the English
 # Premiership" are names the model may have missed whole), nor preceded by one
 # that is not a sentence's first word ("Massenet's Thais", an opera).
@@ -495,18 +517,14 @@ _NOUN_AFTER = re.compile(
 def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Mention]:
     """Add the nationality words the model left untagged ("two of the best
     English kickers"; 300 in the shared corpus) as NORP mentions."""
-    taken = sorted((m.start, m.end) for m in mentions)
-    starts = [start for start, _ in taken]
+    taken = _Taken((m.start, m.end) for m in mentions)
     found = []
     for word in _LONE_CAPITALISED.finditer(body):
         if not gazetteer.is_nationality_word(word.group(0)):
             continue
         if _CAPITALISED_BEFORE.search(body, max(0, word.start() - 30), word.start()):
             continue
-        i = bisect.bisect_right(starts, word.start()) - 1
-        if i >= 0 and taken[i][1] > word.start():
-            continue  # inside a mention
-        if i + 1 < len(taken) and taken[i + 1][0] < word.end():
+        if taken.overlaps(word.start(), word.end()):
             continue
         if _LANGUAGE_BEFORE.search(body, max(0, word.start() - 12), word.start()):
             continue
@@ -515,9 +533,7 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
         if not word.group(0).endswith("s") and not _NOUN_AFTER.match(body, word.end()):
             continue  # "English" alone is as often the language: "only English was spoken"
         found.append(locate(Mention(word.start(), word.end(), word.group(0), "NORP", 0, 0, 0)))
-    if not found:
-        return mentions
-    return sorted(mentions + found, key=lambda m: (m.start, m.end))
+    return _with_added(mentions, found)
 
 
 _CALENDAR = frozenset(
@@ -566,13 +582,11 @@ def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
             forms.setdefault(form, cluster)
     if not forms:
         return
-    taken = sorted((m.start, m.end) for c in clusters for m in c.mentions)
-    starts = [start for start, _ in taken]
+    taken = _Taken((m.start, m.end) for c in clusters for m in c.mentions)
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
     for hit in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", body):
         start, end = hit.span()
-        i = bisect.bisect_right(starts, start) - 1
-        if (i >= 0 and taken[i][1] > start) or (i + 1 < len(taken) and taken[i + 1][0] < end):
+        if taken.overlaps(start, end):
             continue
         if _CAPITALISED_AFTER.match(body, end) or _CAPITALISED_BEFORE.search(
             body, max(0, start - 30), start
@@ -603,16 +617,13 @@ _PARTY_STATE = re.compile(r"\b[RDI]-([A-Z][A-Za-z.]*(?: [A-Z][a-z.]+)?)(?=[),;])
 
 def _with_party_states(body: str, mentions: list[Mention], locate) -> list[Mention]:
     """Add the states of US politicians' party labels as GPE mentions."""
+    taken = _Taken((m.start, m.end) for m in mentions)
     found = []
     for label in _PARTY_STATE.finditer(body):
         start, end = label.span(1)
-        if any(m.start < end and start < m.end for m in mentions):
-            continue
-        if gazetteer.us_state(label.group(1)) is not None:
+        if not taken.overlaps(start, end) and gazetteer.us_state(label.group(1)) is not None:
             found.append(locate(Mention(start, end, label.group(1), "GPE", 0, 0, 0)))
-    if not found:
-        return mentions
-    return sorted(mentions + found, key=lambda m: (m.start, m.end))
+    return _with_added(mentions, found)
 
 
 def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> list[Mention]:
