@@ -352,9 +352,10 @@ def _nations() -> frozenset[str]:
     )
 
 
-def is_country_name(name: str) -> bool:
-    """A country's name as written, linked or not ("Maldives", "Wales")."""
-    return key(name) in _nations() or any(p.kind == "country" for p in lookup(name))
+def is_country_name(name: str, places: list[Place]) -> bool:
+    """A country's name as written, linked or not ("Maldives", "Wales");
+    ``places`` is the name's ``lookup``, which the caller has made already."""
+    return key(name) in _nations() or any(p.kind == "country" for p in places)
 
 
 def is_country_or_continent(name: str) -> bool:

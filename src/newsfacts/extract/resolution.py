@@ -298,7 +298,7 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
         return shaped
     if (
         label in _NOT_PLACES
-        and gazetteer.is_country_name(text)
+        and gazetteer.is_country_name(text, places)
         and (" " in text or label != "PERSON")
     ):
         # A country named for its team or its government is still the GPE
