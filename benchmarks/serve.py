@@ -309,12 +309,17 @@ def search_word(df: Counter, conn: sqlite3.Connection, copies: int) -> tuple[str
     """
     candidates = sorted(df, key=lambda w: (abs(df[w] * copies - SEARCH_TARGET), w))
     for word in candidates[:50]:
-        hits = conn.execute(
-            "select count(*) from articles_fts where articles_fts match escape_fts(?)", [word]
-        ).fetchone()[0]
+        hits = fts_hits(conn, word)
         if 150 <= hits <= 700:
             return word, hits
     raise SystemExit("no search word hits a few hundred articles")
+
+
+def fts_hits(conn: sqlite3.Connection, word: str) -> int:
+    """How many articles the full-text search for ``word`` matches."""
+    return conn.execute(
+        "select count(*) from articles_fts where articles_fts match escape_fts(?)", [word]
+    ).fetchone()[0]
 
 
 def common_word(df: Counter) -> str:
@@ -663,9 +668,7 @@ def main() -> None:
         df = document_frequencies(database_path(BASE_DIR))
         word, word_n = search_word(df, conn, info["copies"])
         common = common_word(df)
-        common_n = conn.execute(
-            "select count(*) from articles_fts where articles_fts match escape_fts(?)", [common]
-        ).fetchone()[0]
+        common_n = fts_hits(conn, common)
         articles = conn.execute("select count(*) from articles").fetchone()[0]
         log(
             f"publisher {publisher!r}: {publisher_n} articles; search {word!r}: {word_n} "
