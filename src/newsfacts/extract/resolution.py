@@ -205,13 +205,13 @@ def _grown(body: str, m: Mention, starts: dict, ends: dict) -> tuple[int, int]:
     """The span of NORP mention ``m`` grown over the nationality words joined
     to it by hyphens, and over a compass word before it."""
     start, end = m.start, m.end
-    while (part := _HYPHENATED_PART.match(body, end)) and _is_nationality(
+    while (part := _HYPHENATED_PART.match(body, end)) and _hyphen_part_is_nationality(
         part.group(1), starts.get(end + 1)
     ):
         end = part.end()
     while start > 0 and body[start - 1] == "-":
         word = re.search(r"[A-Z][a-z]+$", body[max(0, start - 30) : start - 1])
-        if not (word and _is_nationality(word.group(0), ends.get(start - 1))):
+        if not (word and _hyphen_part_is_nationality(word.group(0), ends.get(start - 1))):
             break
         start -= 1 + len(word.group(0))
     if compass := _COMPASS_BEFORE.search(body, max(0, start - 16), start):
@@ -219,7 +219,10 @@ def _grown(body: str, m: Mention, starts: dict, ends: dict) -> tuple[int, int]:
     return start, end
 
 
-def _is_nationality(word: str, tagged: Mention | None) -> bool:
+def _hyphen_part_is_nationality(word: str, tagged: Mention | None) -> bool:
+    # The lenient test (``demonym_country``) is enough here: the word is
+    # hyphenated to a nationality already. Words alone need the strict one
+    # (``gazetteer.is_nationality_word``, in ``_with_nationalities``).
     return (tagged is not None and tagged.type == "NORP") or (
         gazetteer.demonym_country(word) is not None
     )
