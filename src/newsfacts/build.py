@@ -28,6 +28,7 @@ from newsfacts.cache import Cache
 from newsfacts.engines import Engine, fewer_collections, run_map
 from newsfacts.ingest import Limits, discover
 from newsfacts.map_stage import FileResult, Options
+from newsfacts.publish import keep_for_update
 from newsfacts.records import BuildError, SourceFile
 from newsfacts.reduce_stage import Reducer
 from newsfacts.schemas import all_schemas
@@ -139,7 +140,8 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     """Replace ``out`` with ``staging`` so that a reader, or a build killed at any
     moment, finds either the old package or the new one, never a mix."""
     if out.exists() and _exchange(staging, out):
-        shutil.rmtree(staging)  # now holds the previous package
+        keep_for_update(staging, out)  # staging now holds the previous package
+        shutil.rmtree(staging)
         return
     backup = _backup_of(out)
     if backup.exists():
@@ -148,6 +150,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         os.replace(out, backup)
     os.replace(staging, out)
     if backup.exists():
+        keep_for_update(backup, out)
         shutil.rmtree(backup)
 
 

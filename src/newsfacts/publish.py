@@ -5,13 +5,26 @@ from ``schemas/`` (via ``newsfacts.schemas``); nothing here names a column
 that the schemas do not declare, except in the views (SQL over declared
 columns) and the co-occurrence table (counted from the declared mentions and
 entities columns).
+
+A rebuild of a large package changes few of its rows, and loading every row
+and indexing every text again is the slowest part of publishing it. So a build
+that replaces a package keeps the old package's database and Parquet files
+aside (``keep_for_update``), and the next ``publish`` brings a copy of that
+database up to date: the rows that differ between the two packages' tables
+(``newsfacts.changes``) are deleted and inserted, with their search index
+entries. It does so only when that database was made by this same code from
+those very files (a digest of the layout and each file's hash are recorded in
+it); otherwise, and with ``update=False``, it loads the package whole.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import shutil
+import sqlite3
 from itertools import chain
 from pathlib import Path
 
@@ -21,11 +34,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 
+from newsfacts.changes import table_changes
 from newsfacts.records import BuildError
 from newsfacts.schemas import TableSchema, all_schemas
 from newsfacts.tables import row_groups
 
 DATABASE_NAME = "newsfacts"
+# Where a build leaves the database of the package it replaced, with the
+# Parquet files it was made from, for the next publish to update.
+BASE_FOLDER = ".publish-base"
 _SQL_TYPES = {
     "string": str,
     "integer": int,
@@ -60,6 +77,14 @@ def database_path(package_dir: Path) -> Path:
     return Path(package_dir) / f"{DATABASE_NAME}.db"
 
 
+def method(database: Path) -> str:
+    """How a database was last published: "load" (every row loaded) or "update"
+    (the rows that differ from the package it was made from)."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        info = dict(conn.execute("select key, value from _newsfacts_info"))
+    return info.get("method", "load")
+
+
 def is_stale(package_dir: Path) -> bool:
     """The database is missing or older than the package it was built from."""
     db = database_path(package_dir)
@@ -91,16 +116,20 @@ def _load_table(db: sqlite_utils.Database, schema: TableSchema, data_dir: Path) 
         foreign_keys=foreign_keys or None,
         not_null={f["name"] for f in schema.fields if f.get("constraints", {}).get("required")},
     )
+    for group in row_groups(data_dir / f"{schema.name}.parquet"):
+        _insert(db, schema, group)
+
+
+def _insert(db: sqlite_utils.Database, schema: TableSchema, rows: pyarrow.Table) -> None:
     # sqlite-utils made the table with its keys; the rows go in through one
     # prepared statement, column by column from Arrow (its per-row dicts cost
     # more than SQLite's own work on tables of millions of rows).
     names = ", ".join(f"[{f['name']}]" for f in schema.fields)
     marks = ", ".join("?" for _ in schema.fields)
     insert = f"insert into [{schema.name}] ({names}) values ({marks})"
-    for group in row_groups(data_dir / f"{schema.name}.parquet"):
-        for batch in group.to_batches(max_chunksize=_BATCH):
-            columns = [_sql_column(f, batch.column(f["name"])) for f in schema.fields]
-            db.conn.executemany(insert, zip(*columns, strict=True))
+    for batch in rows.to_batches(max_chunksize=_BATCH):
+        columns = [_sql_column(f, batch.column(f["name"])) for f in schema.fields]
+        db.conn.executemany(insert, zip(*columns, strict=True))
 
 
 def _sql_column(field: dict, column) -> list:
@@ -236,35 +265,174 @@ def _merged_counts(found, counts, codes) -> tuple[numpy.ndarray, numpy.ndarray]:
     return merged[starts], numpy.add.reduceat(weights, starts)
 
 
-def publish(package_dir: str | Path, *, cooccurrence_min_articles: int = 2) -> Path:
-    """Build ``<package_dir>/newsfacts.db`` from the package's Parquet files."""
+def layout_digest(cooccurrence_min_articles: int) -> str:
+    """What a database's tables, indexes and derived rows depend on besides the
+    package's rows: this module and the row comparison it updates with, the
+    schemas, and the options."""
+    digest = hashlib.sha256(str(cooccurrence_min_articles).encode())
+    for module in (Path(__file__), Path(__file__).with_name("changes.py")):
+        digest.update(module.read_bytes())
+    descriptors = [s.descriptor for s in all_schemas()]
+    digest.update(json.dumps(descriptors, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def publish(
+    package_dir: str | Path, *, cooccurrence_min_articles: int = 2, update: bool = True
+) -> Path:
+    """Build ``<package_dir>/newsfacts.db`` from the package's Parquet files; with
+    ``update``, by updating the database of the package it replaced when a
+    build left one that can be (see the module's description)."""
     package_dir = Path(package_dir)
     data_dir = package_dir / "data"
     if not (package_dir / "datapackage.json").exists():
         raise BuildError(f"no datapackage.json in {package_dir}: run `newsfacts build` first")
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     target = database_path(package_dir)
     staging = target.with_name(f".{target.name}.tmp")
     staging.unlink(missing_ok=True)
+    base = package_dir / BASE_FOLDER
+    layout = layout_digest(cooccurrence_min_articles)
+    updating = update and _updatable(base, layout)
+    if updating:
+        # A copy: a server may still be reading the old file (immutable mode
+        # promises SQLite that it never changes).
+        shutil.copyfile(database_path(base), staging)
     db = sqlite_utils.Database(staging)
-    db.conn.execute("pragma journal_mode = off")
-    db.conn.execute("pragma synchronous = off")
-    with db.conn:
-        for schema in all_schemas():
-            _load_table(db, schema, data_dir)
-        for schema in all_schemas():
-            _index_and_search(db, schema)
-        _cooccurrence(db, data_dir, cooccurrence_min_articles)
-        for name, sql in VIEWS.items():
-            db.create_view(name, sql, replace=True)
-    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
-    db.table("_newsfacts_info").insert_all(
-        [
-            {"key": "version", "value": descriptor.get("version", "")},
-            {"key": "package", "value": descriptor.get("name", "")},
-        ],
-        pk="key",
-    )
-    db.conn.execute("analyze")
+    try:
+        db.conn.execute("pragma journal_mode = off")
+        db.conn.execute("pragma synchronous = off")
+        with db.conn:
+            if updating:
+                _update(db, base / "data", data_dir, cooccurrence_min_articles)
+            else:
+                _load(db, data_dir, cooccurrence_min_articles)
+        info = {
+            "version": descriptor.get("version", ""),
+            "package": descriptor.get("name", ""),
+            "layout": layout,
+            "method": "update" if updating else "load",
+        }
+        for resource in descriptor.get("resources", []):
+            parquet = resource.get("newsfacts:parquet", {})
+            info[f"parquet:{resource['name']}"] = parquet.get("hash", "")
+        db.table("_newsfacts_info").insert_all(
+            [{"key": k, "value": v} for k, v in info.items()], pk="key", replace=True
+        )
+        db.conn.execute("analyze")
+    except BaseException:
+        db.close()
+        staging.unlink(missing_ok=True)
+        raise
     db.close()
     os.replace(staging, target)
+    shutil.rmtree(base, ignore_errors=True)
     return target
+
+
+def _load(db: sqlite_utils.Database, data_dir: Path, cooccurrence_min_articles: int) -> None:
+    """Every table from nothing, then indexes, search, co-occurrence, views."""
+    for schema in all_schemas():
+        _load_table(db, schema, data_dir)
+    for schema in all_schemas():
+        _index_and_search(db, schema)
+    _cooccurrence(db, data_dir, cooccurrence_min_articles)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)
+
+
+def _updatable(base: Path, layout: str) -> bool:
+    """Whether the database in ``base`` was made with ``layout`` from the very
+    Parquet files beside it (each file hashed: the update trusts them as the
+    database's rows)."""
+    db_path = database_path(base)
+    if not db_path.is_file():
+        return False
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            info = dict(conn.execute("select key, value from _newsfacts_info"))
+    except sqlite3.Error:
+        return False
+    if info.get("layout") != layout:
+        return False
+    for schema in all_schemas():
+        path = base / "data" / f"{schema.name}.parquet"
+        recorded = info.get(f"parquet:{schema.name}")
+        if not recorded or not path.is_file() or recorded != f"sha256:{_sha256(path)}":
+            return False
+    return True
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _update(
+    db: sqlite_utils.Database, old_dir: Path, data_dir: Path, cooccurrence_min_articles: int
+) -> None:
+    """The database of the package in ``old_dir`` made that of ``data_dir``."""
+    for schema in all_schemas():
+        if schema.primary_key:
+            _apply_changes(db, schema, old_dir, data_dir)
+        else:  # duplicates, rejects: small, and every column is the key
+            db.conn.execute(f"delete from [{schema.name}]")
+            for group in row_groups(data_dir / f"{schema.name}.parquet"):
+                _insert(db, schema, group)
+    for schema in all_schemas():
+        if schema.datasette.get("fts"):
+            db.table(schema.name).optimize()
+    db.conn.execute("drop table entity_cooccurrence")
+    _cooccurrence(db, data_dir, cooccurrence_min_articles)
+
+
+def _apply_changes(
+    db: sqlite_utils.Database, schema: TableSchema, old_dir: Path, data_dir: Path
+) -> None:
+    """Delete the table's rows that are gone or changed, insert the new and
+    changed ones, and keep its full-text index (external content) in step."""
+    name, key = schema.name, schema.primary_key
+    where = " and ".join(f"[{k}] = ?" for k in key)
+    searched = ", ".join(f"[{c}]" for c in schema.datasette.get("fts", []))
+    changes = table_changes(
+        row_groups(old_dir / f"{name}.parquet"), row_groups(data_dir / f"{name}.parquet"), key
+    )
+    for chunk in changes:
+        gone = list(zip(*(chunk.gone.column(k).to_pylist() for k in key), strict=True))
+        come = list(zip(*(chunk.come.column(k).to_pylist() for k in key), strict=True))
+        if searched:
+            # An external-content index forgets a row only when told the very
+            # values it indexed, which are the row's until it is deleted.
+            db.conn.executemany(
+                f"insert into [{name}_fts]([{name}_fts], rowid, {searched}) "
+                f"select 'delete', rowid, {searched} from [{name}] where {where}",
+                gone,
+            )
+        db.conn.executemany(f"delete from [{name}] where {where}", gone)
+        _insert(db, schema, chunk.come)
+        if searched:
+            db.conn.executemany(
+                f"insert into [{name}_fts](rowid, {searched}) "
+                f"select rowid, {searched} from [{name}] where {where}",
+                come,
+            )
+
+
+def keep_for_update(old_package: Path, new_package: Path) -> None:
+    """A build is replacing ``old_package`` (about to be deleted) with
+    ``new_package``: move the old package's database and the Parquet files it
+    was made from into ``new_package``, for the next publish to update. An old
+    package never published since its build passes on the database it kept."""
+    base = new_package / BASE_FOLDER
+    shutil.rmtree(base, ignore_errors=True)
+    descriptor = old_package / "datapackage.json"
+    if descriptor.is_file() and not is_stale(old_package):
+        (base / "data").mkdir(parents=True)
+        os.replace(database_path(old_package), database_path(base))
+        for parquet in (old_package / "data").glob("*.parquet"):
+            os.replace(parquet, base / "data" / parquet.name)
+    elif (old_package / BASE_FOLDER).is_dir():
+        os.replace(old_package / BASE_FOLDER, base)

@@ -201,7 +201,7 @@ def release(
     artifacts = [dist / f"{root}.zip", dist / f"{root}-parquet.tar.gz", dist / f"{root}.db"]
     _zip(artifacts[0], root, csv_files)
     _tar_gz(artifacts[1], root, parquet_files)
-    publish(published)
+    publish(published, update=False)  # the released file: what loading makes, every time
     shutil.copy(database_path(published), artifacts[2])
     artifacts.append(_data_wheel(published, chosen, dist, work / "release"))
     notes = dist / "RELEASE_NOTES.md"
