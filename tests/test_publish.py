@@ -124,6 +124,16 @@ def _fresh_copy(package: Path, to: Path) -> Path:
     return to
 
 
+def _published_by_update_as_by_load(package: Path, scratch: Path) -> dict[str, list]:
+    """Publish ``package`` (an update), check it against loading a copy into
+    ``scratch``; the updated database's tables."""
+    publish(package)
+    assert method(database_path(package)) == "update"
+    updated = _tables(database_path(package))
+    assert updated == _tables(database_path(_fresh_copy(package, scratch)))
+    return updated
+
+
 def _corpus_files(count: int) -> list[Path]:
     files = sorted((CORPUS / "bbc-fulltext").rglob("*.txt"))
     return files[: count * 7 : 7]  # across the categories
@@ -158,12 +168,8 @@ def rebuilds(tmp_path_factory):
 def test_a_rebuild_updates_the_database_to_what_loading_it_makes(rebuilds):
     root, _, out, _ = rebuilds
     assert (out / BASE_FOLDER / "newsfacts.db").is_file()
-    publish(out)
-    assert method(database_path(out)) == "update"
+    updated = _published_by_update_as_by_load(out, root / "fresh-1")
     assert not (out / BASE_FOLDER).exists()  # used up
-    fresh = _fresh_copy(out, root / "fresh-1")
-    updated, loaded = _tables(database_path(out)), _tables(database_path(fresh))
-    assert updated == loaded
     assert len(updated["articles"]) == 15
 
 
@@ -174,11 +180,7 @@ def test_builds_without_a_publish_between_pass_the_last_database_on(rebuilds):
         (inputs / f"{path.parent.name}-{path.name}").unlink()
     newsfacts.build([inputs], out, cache=cache)
     newsfacts.build([inputs / "copy-of-an-article.txt"], out, cache=cache)
-    publish(out)
-    assert method(database_path(out)) == "update"
-    fresh = _fresh_copy(out, root / "fresh-2")
-    updated, loaded = _tables(database_path(out)), _tables(database_path(fresh))
-    assert updated == loaded
+    updated = _published_by_update_as_by_load(out, root / "fresh-2")
     assert len(updated["articles"]) == 1
 
 

@@ -35,6 +35,7 @@ import pyarrow.parquet as pq
 import sqlite_utils
 
 from newsfacts.changes import table_changes
+from newsfacts.package import file_sha256
 from newsfacts.records import BuildError
 from newsfacts.schemas import TableSchema, all_schemas
 from newsfacts.tables import row_groups
@@ -358,17 +359,9 @@ def _updatable(base: Path, layout: str) -> bool:
     for schema in all_schemas():
         path = base / "data" / f"{schema.name}.parquet"
         recorded = info.get(f"parquet:{schema.name}")
-        if not recorded or not path.is_file() or recorded != f"sha256:{_sha256(path)}":
+        if not recorded or not path.is_file() or recorded != f"sha256:{file_sha256(path)}":
             return False
     return True
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _update(
