@@ -230,3 +230,15 @@ def test_the_publish_command_says_whether_it_updated_or_loaded(tmp_path):
     run("build", "-q", "-o", out)
     assert "SQLite database written" in run("publish", "--full", out)
     assert not (tmp_path / "package" / BASE_FOLDER).exists()
+
+
+def test_a_damaged_kept_database_is_loaded_whole_with_a_warning(rebuilds):
+    root, inputs, out, cache = rebuilds
+    publish(out)
+    newsfacts.build([inputs], out, cache=cache)
+    with sqlite3.connect(database_path(out / BASE_FOLDER)) as conn:
+        conn.execute("drop table mentions")  # its hashes and layout still match
+    with pytest.warns(UserWarning, match="could not update the database"):
+        publish(out)
+    assert method(database_path(out)) == "load"
+    assert _tables(database_path(out)) == _tables(database_path(_fresh_copy(out, root / "fresh-4")))

@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import sqlite3
+import warnings
 from itertools import chain
 from pathlib import Path
 
@@ -285,17 +286,44 @@ def publish(
     ``update``, by updating the database of the package it replaced when a
     build left one that can be (see the module's description)."""
     package_dir = Path(package_dir)
-    data_dir = package_dir / "data"
     if not (package_dir / "datapackage.json").exists():
         raise BuildError(f"no datapackage.json in {package_dir}: run `newsfacts build` first")
-    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     target = database_path(package_dir)
     staging = target.with_name(f".{target.name}.tmp")
-    staging.unlink(missing_ok=True)
     base = package_dir / BASE_FOLDER
     layout = layout_digest(cooccurrence_min_articles)
-    updating = update and _updatable(base, layout)
-    if updating:
+    made_by = "load"
+    if update and _updatable(base, layout):
+        try:
+            _make_database(staging, package_dir, layout, cooccurrence_min_articles, base)
+            made_by = "update"
+        except (sqlite3.Error, pyarrow.ArrowException, OSError) as error:
+            # The kept database or files are damaged in a way their hashes do
+            # not show (a torn page): updating is only a shortcut to the same file.
+            warnings.warn(
+                f"could not update the database kept in {base} ({error}); loading every row",
+                stacklevel=2,
+            )
+    if made_by == "load":
+        _make_database(staging, package_dir, layout, cooccurrence_min_articles, None)
+    os.replace(staging, target)
+    shutil.rmtree(base, ignore_errors=True)
+    return target
+
+
+def _make_database(
+    staging: Path,
+    package_dir: Path,
+    layout: str,
+    cooccurrence_min_articles: int,
+    base: Path | None,
+) -> None:
+    """The database at ``staging``: a copy of ``base``'s database brought up to
+    date, or with no ``base`` every row loaded; what it was made from recorded."""
+    data_dir = package_dir / "data"
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    staging.unlink(missing_ok=True)
+    if base is not None:
         # A copy: a server may still be reading the old file (immutable mode
         # promises SQLite that it never changes).
         shutil.copyfile(database_path(base), staging)
@@ -304,7 +332,7 @@ def publish(
         db.conn.execute("pragma journal_mode = off")
         db.conn.execute("pragma synchronous = off")
         with db.conn:
-            if updating:
+            if base is not None:
                 _update(db, base / "data", data_dir, cooccurrence_min_articles)
             else:
                 _load(db, data_dir, cooccurrence_min_articles)
@@ -312,7 +340,7 @@ def publish(
             "version": descriptor.get("version", ""),
             "package": descriptor.get("name", ""),
             "layout": layout,
-            "method": "update" if updating else "load",
+            "method": "load" if base is None else "update",
         }
         for resource in descriptor.get("resources", []):
             parquet = resource.get("newsfacts:parquet", {})
@@ -326,9 +354,6 @@ def publish(
         staging.unlink(missing_ok=True)
         raise
     db.close()
-    os.replace(staging, target)
-    shutil.rmtree(base, ignore_errors=True)
-    return target
 
 
 def _load(db: sqlite_utils.Database, data_dir: Path, cooccurrence_min_articles: int) -> None:
