@@ -546,6 +546,41 @@ def test_a_possessive_clitic_is_not_part_of_the_name_after_it():
     assert sorted(c.name for c in clusters) == ["Donald Trump", "Twitter"]
 
 
+@pytest.mark.parametrize(
+    ("body", "tagged", "expected"),
+    [
+        (
+            "Delegates of the United Nations Economic Commission for Europe met in May.",
+            [("United Nations Economic Commission", "ORG"), ("Europe", "LOC")],
+            ["United Nations Economic Commission for Europe"],
+        ),
+        (
+            "She sued in the U.S. District Court for the District of Columbia. It ruled.",
+            [("U.S. District Court", "ORG"), ("District of Columbia", "GPE")],
+            ["U.S. District Court for the District of Columbia"],
+        ),
+        (  # an abbreviation inside, a sentence's full stop after
+            "The case went to the Court of Appeals for the D.C. Circuit. Judges agreed.",
+            [("Court of Appeals", "ORG")],
+            ["Court of Appeals for the D.C. Circuit"],
+        ),
+        (  # no body before "for": a department, a pollster, a month
+            "The Commerce Department for November, ICM for BBC News and the Party for Texas.",
+            [("Commerce Department", "ORG"), ("ICM", "ORG"), ("BBC News", "ORG")],
+            ["BBC News", "Commerce Department", "ICM"],
+        ),
+        (  # a possessive after the capitalised words ends no name
+            "The Council for Alabama's schools said so. The Office for March opened.",
+            [("Council", "ORG"), ("Office", "ORG")],
+            ["Council", "Office"],
+        ),
+    ],
+)
+def test_an_institution_named_for_its_purpose_is_one_name(body, tagged, expected):
+    clusters, _ = _resolve_tagged(body, tagged)
+    assert sorted(c.name for c in clusters) == sorted(expected)
+
+
 @pytest.mark.parametrize("before", ["Leaders in ", "Leaders of ", ""])
 def test_a_continent_is_a_location_wherever_it_is_written(before):
     body = f"{before}Europe met."

@@ -253,6 +253,52 @@ def _join_compounds(body: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(unique.values(), key=lambda m: (m.start, m.end))
 
 
+# "United Nations Economic Commission for Europe", "Schomburg Center for Research
+# in Black Culture", "UN Office for the Coordination of Humanitarian Affairs": an
+# institution named for its purpose, which the model ends at the head word
+# (and tags the rest apart, "Europe" a place, or not at all). Only after a head
+# word that names a body, and only over capitalised words: "Commerce
+# Department for November", "ICM for BBC News" stay as they are.
+_PURPOSE_HEAD = re.compile(
+    r"\b(?:Center|Centre|Commission|Committee|Council|Institute|Foundation|Office|Agency|"
+    r"Bureau|Court|Campaign|Society|Alliance|Coalition|Association|Fund|Organi[sz]ation|"
+    r"Network|Board|Trust|Ministry|Union)(?: of [A-Z][a-z]+)?$"
+)
+_PURPOSE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'&-]*)"  # "Europe", "D.C."
+_PURPOSE = re.compile(
+    rf" for (?:the )?({_PURPOSE_WORD}(?:(?: (?:of|and|the|for|&))* {_PURPOSE_WORD})*)"
+    r"(?![\w’'-])"
+)
+
+
+def _purpose_end(body: str, m: Mention) -> int | None:
+    """Where the purpose that completes institution ``m``'s name ends, if one does."""
+    if m.type not in ("ORG", "FAC") or not _PURPOSE_HEAD.search(m.text):
+        return None
+    purpose = _PURPOSE.match(body, m.end)
+    if not purpose or purpose.group(1).endswith(("’s", "'s", "’", "'")):
+        return None  # "the Council for Alabama's schools": a possessive ends no name
+    if any(word in _CALENDAR for word in purpose.group(1).split()):
+        return None
+    return purpose.end()
+
+
+def _join_purposes(body: str, mentions: list[Mention]) -> list[Mention]:
+    """Grow institutions over the purpose their name ends with; the mentions
+    inside the grown span go."""
+    grown = {m: end for m in mentions if (end := _purpose_end(body, m)) is not None}
+    if not grown:
+        return mentions
+    spans = [(m.start, end) for m, end in grown.items()]
+    kept = []
+    for m in mentions:
+        if m in grown:
+            kept.append(replace(m, end=grown[m], text=body[m.start : grown[m]]))
+        elif not any(start <= m.start and m.end <= end for start, end in spans):
+            kept.append(m)
+    return kept
+
+
 # Names whose words say what they are, whatever the model called them: the
 # pattern, the model's types it overrules, the type it gives. First match wins.
 _NAME_SHAPES = (
@@ -638,7 +684,7 @@ def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> lis
             for part in _fixture_sides(m)
             if (fixed := _fix_span(body, part))
         ]
-        mentions = _join_compounds(body, mentions)
+        mentions = _join_purposes(body, _join_compounds(body, mentions))
     if "retype" in steps:
         retyped = []
         for m in mentions:
