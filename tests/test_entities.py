@@ -581,6 +581,30 @@ def test_an_institution_named_for_its_purpose_is_one_name(body, tagged, expected
     assert sorted(c.name for c in clusters) == sorted(expected)
 
 
+def test_a_name_with_a_particle_is_one_person():
+    body = (
+        "Ursula von der Leyen called Sandra den Hamer. Salman bin Abdulaziz Al Saud wrote. "
+        "Maria came to de Havilland's plant."
+    )
+    clusters, _ = _resolve_tagged(
+        body,
+        [
+            ("Ursula von", "PERSON"),
+            ("Leyen", "GPE"),
+            ("Sandra", "PERSON"),
+            ("Salman", "PERSON"),
+            ("bin Abdulaziz Al Saud", "PERSON"),
+            ("Maria", "PERSON"),  # "came to de …": no particle right after the name
+        ],
+    )
+    assert sorted((c.name, c.type) for c in clusters) == [
+        ("Maria", "PERSON"),
+        ("Salman bin Abdulaziz Al Saud", "PERSON"),
+        ("Sandra den Hamer", "PERSON"),
+        ("Ursula von der Leyen", "PERSON"),
+    ]
+
+
 @pytest.mark.parametrize("before", ["Leaders in ", "Leaders of ", ""])
 def test_a_continent_is_a_location_wherever_it_is_written(before):
     body = f"{before}Europe met."

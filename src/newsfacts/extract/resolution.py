@@ -238,6 +238,15 @@ def _join_compounds(body: str, mentions: list[Mention]) -> list[Mention]:
         for m in mentions
         if m.type == "NORP" and (span := _grown(body, m, starts, ends)) != (m.start, m.end)
     }
+    return _with_grown(body, mentions, grown)
+
+
+def _with_grown(
+    body: str, mentions: list[Mention], grown: dict[Mention, tuple[int, int]]
+) -> list[Mention]:
+    """The mentions with those in ``grown`` given their new spans; mentions
+    inside a grown span go, and two grown into the same span are kept once
+    (two parts of one compound)."""
     if not grown:
         return mentions
     spans = sorted(grown.values())
@@ -248,7 +257,6 @@ def _join_compounds(body: str, mentions: list[Mention]) -> list[Mention]:
             kept.append(replace(m, start=start, end=end, text=body[start:end]))
         elif not any(start <= m.start and m.end <= end for start, end in spans):
             kept.append(m)
-    # Two parts of one compound grew into the same span: keep one.
     unique = {(m.start, m.end): m for m in kept}
     return sorted(unique.values(), key=lambda m: (m.start, m.end))
 
@@ -284,19 +292,30 @@ def _purpose_end(body: str, m: Mention) -> int | None:
 
 
 def _join_purposes(body: str, mentions: list[Mention]) -> list[Mention]:
-    """Grow institutions over the purpose their name ends with; the mentions
-    inside the grown span go."""
-    grown = {m: end for m in mentions if (end := _purpose_end(body, m)) is not None}
-    if not grown:
-        return mentions
-    spans = [(m.start, end) for m, end in grown.items()]
-    kept = []
+    """Grow institutions over the purpose their name ends with."""
+    grown = {m: (m.start, end) for m in mentions if (end := _purpose_end(body, m)) is not None}
+    return _with_grown(body, mentions, grown)
+
+
+# "Ursula von der Leyen", "Sandra den Hamer", "Salman bin Abdulaziz": the model
+# ends a person's name before a lower-case particle and tags the rest apart
+# (as a place, a work, another person) or not at all.
+_PARTICLE = re.compile(
+    r" (?:van|von|de|den|der|da|di|du|dos|das|del|della|bin|ibn|al|el|ter|ten)"
+    r"(?: (?:der|den|de|la|le))? [A-Z][\w’'-]+"
+)
+
+
+def _join_particles(body: str, mentions: list[Mention]) -> list[Mention]:
+    """Grow people's names over a particle and the name after it, and over a
+    mention that the grown name runs into."""
+    grown = {}
     for m in mentions:
-        if m in grown:
-            kept.append(replace(m, end=grown[m], text=body[m.start : grown[m]]))
-        elif not any(start <= m.start and m.end <= end for start, end in spans):
-            kept.append(m)
-    return kept
+        if m.type == "PERSON" and (particle := _PARTICLE.match(body, m.end)):
+            end = particle.end()
+            end = max([n.end for n in mentions if m.end < n.start < end] + [end])
+            grown[m] = (m.start, end)
+    return _with_grown(body, mentions, grown)
 
 
 # Names whose words say what they are, whatever the model called them: the
@@ -684,7 +703,8 @@ def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> lis
             for part in _fixture_sides(m)
             if (fixed := _fix_span(body, part))
         ]
-        mentions = _join_purposes(body, _join_compounds(body, mentions))
+        mentions = _join_compounds(body, mentions)
+        mentions = _join_particles(body, _join_purposes(body, mentions))
     if "retype" in steps:
         retyped = []
         for m in mentions:
