@@ -583,8 +583,8 @@ def test_an_institution_named_for_its_purpose_is_one_name(body, tagged, expected
 
 def test_a_name_with_a_particle_is_one_person():
     body = (
-        "Ursula von der Leyen called Sandra den Hamer. Salman bin Abdulaziz Al Saud wrote. "
-        "Maria came to de Havilland's plant."
+        "Ursula von der Leyen called Sandra den Hamer's office. "
+        "Salman bin Abdulaziz Al Saud wrote. Maria came to de Havilland's plant."
     )
     clusters, _ = _resolve_tagged(
         body,

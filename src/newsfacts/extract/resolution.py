@@ -261,8 +261,8 @@ def _with_grown(
     return sorted(unique.values(), key=lambda m: (m.start, m.end))
 
 
-# "United Nations Economic Commission for Europe", "Schomburg Center for Research
-# in Black Culture", "UN Office for the Coordination of Humanitarian Affairs": an
+# "United Nations Economic Commission for Europe", "Medical Foundation for the
+# Care of Victims of Torture", "UN Office for the Coordination of Humanitarian Affairs": an
 # institution named for its purpose, which the model ends at the head word
 # (and tags the rest apart, "Europe" a place, or not at all). Only after a head
 # word that names a body, and only over capitalised words: "Commerce
@@ -312,7 +312,7 @@ def _join_particles(body: str, mentions: list[Mention]) -> list[Mention]:
     grown = {}
     for m in mentions:
         if m.type == "PERSON" and (particle := _PARTICLE.match(body, m.end)):
-            end = particle.end()
+            end = particle.end() - (2 if particle.group().endswith(("'s", "’s")) else 0)
             end = max([n.end for n in mentions if m.end < n.start < end] + [end])
             grown[m] = (m.start, end)
     return _with_grown(body, mentions, grown)
