@@ -242,3 +242,27 @@ def test_a_damaged_kept_database_is_loaded_whole_with_a_warning(rebuilds):
         publish(out)
     assert method(database_path(out)) == "load"
     assert _tables(database_path(out)) == _tables(database_path(_fresh_copy(out, root / "fresh-4")))
+
+
+def test_a_build_that_cannot_keep_the_old_database_still_succeeds(tmp_path, monkeypatch):
+    """Keeping the old database is a shortcut for the next publish: when moving
+    it fails (a full or read-only disk), the build still puts its package in
+    place, and the next publish loads every row."""
+    import os
+
+    out = tmp_path / "package"
+    newsfacts.build(None, out)
+    publish(out)
+    replace = os.replace
+
+    def failing(source, target):
+        if BASE_FOLDER in str(target):
+            raise OSError(28, "No space left on device")
+        return replace(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    report = newsfacts.build(None, out)
+    monkeypatch.undo()
+    assert report.articles and not (out / BASE_FOLDER).exists()
+    publish(out)
+    assert method(database_path(out)) == "load"
