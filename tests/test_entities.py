@@ -688,6 +688,21 @@ def test_a_country_is_a_place_whatever_the_model_calls_it(text, label, expected)
     assert _typed_alone(f"They said {text} had won.", text, label) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "label", "expected"),
+    [
+        ("Pew Research Center", "ORG", "ORG"),  # a centre that studies: an institution
+        ("Southern Poverty Law Center", "ORG", "ORG"),
+        ("European Policy Centre", "ORG", "ORG"),
+        ("Kennedy Center", "ORG", "FAC"),  # a building
+        ("Barbican Centre", "ORG", "FAC"),
+        ("Lincoln Research Center", "GPE", "FAC"),  # only the model's ORG is kept
+    ],
+)
+def test_a_research_or_policy_centre_is_an_organisation(text, label, expected):
+    assert _typed_alone(f"They said {text} had a report.", text, label) == expected
+
+
 def test_handles_and_addresses_are_no_names():
     body = "Follow @realDonaldTrump, write to Jane.Doe@example.com or to Jeff Flake @CBNNews."
     clusters, _ = _resolve_tagged(

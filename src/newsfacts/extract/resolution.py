@@ -47,6 +47,12 @@ _FACILITY = re.compile(
     r"Road|Building|Arena|Park|Station|Hospital|Museum|Cathedral|Prison|Base)$"
     r"|^(Stade|Stadio|Estadio|Parc|Paseo|Camp|Plaza|Piazza|Place)\b"
 )
+# A centre that studies, argues or reports is an organisation, not a building:
+# "Pew Research Center", "Media Research Center", "Bipartisan Policy Center".
+_WORK_CENTRE = re.compile(
+    r"\b(?:Research|Policy|Law|Media|Information|Studies|Study|Strategic|Progress|Rights|"
+    r"Justice|Action|Data|Analysis|Advocacy)\s+(?:Center|Centre)$"
+)
 _AWARD = re.compile(r"\b(Award|Awards|Prize|Medal|Trophy|Oscar|Oscars|Emmy|Grammy)s?$")
 # A title the text calls a work: "the film Submission", "films such as Troy",
 # "an Iraqi-German offering entitled Underexposure", "his New Forms album".
@@ -377,6 +383,7 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
         _FACILITY.search(text)
         and " " in text
         and label in ("GPE", "ORG", "LOC", "PERSON")
+        and not (label == "ORG" and _WORK_CENTRE.search(text))
         and not any(p.kind != "city" or p.population >= 100_000 for p in places)
     ):
         return "FAC"
