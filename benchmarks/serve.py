@@ -29,8 +29,9 @@ sqlite3). This script checks both, in one run, on one database file:
    the table (which counts and facets every match) and through the
    ``search_articles`` canned query (ranked, the first 100).
 5. The same queries are run with Python's sqlite3 on the same file, opened the
-   way Datasette opens it (``immutable=1``), timed with ``time.perf_counter``
-   (execute + fetchall). The "core" query is the one the brief names (page,
+   way Datasette opens it (``immutable=1``) and set up the way the newsfacts
+   plugin sets up the server's connections (``prepare_reader``), timed with
+   ``time.perf_counter`` (execute + fetchall). The "core" query is the one the brief names (page,
    filtered page, facet, FTS page; the SQL is checked against the "query" that
    Datasette reports). A Datasette table page also runs ``count(*)`` and every
    facet configured in the metadata (publisher, language, source_format for
@@ -69,7 +70,12 @@ from datasette.utils import escape_fts, escape_sqlite
 
 import newsfacts
 from newsfacts.publish import database_path, publish
-from newsfacts.serve import CANNED_QUERIES, datasette_command, datasette_metadata
+from newsfacts.serve import (
+    CANNED_QUERIES,
+    datasette_command,
+    datasette_metadata,
+    prepare_reader,
+)
 
 CORPUS = Path("/work/shared/corpus/article-bias-prediction/jsons")
 WORK = Path("/tmp/serve-bench")
@@ -538,6 +544,9 @@ def measure(base_url: str, db: Path, qs: list[dict], repeats: int) -> list[dict]
             p50, p95 = percentiles(samples)
             log(f"datasette {q['name']}: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     conn = sqlite3.connect(f"file:{db}?immutable=1", uri=True, check_same_thread=False)
+    # Set up as the server's connections are (memory map, text decoding): the
+    # comparison is then of the same SQL on the same connection settings.
+    prepare_reader(conn)
     conn.create_function("escape_fts", 1, escape_fts)
     for r in results:
         r["sqlite_core"] = time_sql(conn, [r["core"]], r["params"], repeats)

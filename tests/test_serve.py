@@ -3,10 +3,12 @@ checked through HTTP JSON, and a real browser (Debian's Chromium) on its pages."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -16,9 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import newsfacts
-from newsfacts.publish import publish
+from newsfacts.publish import database_path, publish
 from newsfacts.schemas import all_schemas
-from newsfacts.serve import CANNED_QUERIES, datasette_command, datasette_metadata
+from newsfacts.serve import CANNED_QUERIES, datasette_command, datasette_metadata, site_dir
 from tests.conftest import CORPUS, SEED, require
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "build" / "test-artifacts"
@@ -93,6 +95,31 @@ def test_sql_runs_on_the_server_thread_unless_a_pool_is_asked_for(server, packag
         assert found["filtered_table_rows_count"] > 0
     finally:
         pooled.close()
+
+
+def test_the_served_database_is_read_through_a_memory_map(package, tmp_path):
+    # Datasette as `serve` runs it (immutable, our plugins), beside a database
+    # of someone else's, which must keep Datasette's own connection settings.
+    from datasette.app import Datasette
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table t (x)")
+    ds = Datasette(
+        [str(other)],
+        immutables=[str(database_path(package))],
+        plugins_dir=str(site_dir() / "plugins"),
+    )
+
+    def settings(conn):
+        return conn.execute("pragma mmap_size").fetchone()[0], conn.text_factory
+
+    async def both():
+        return [await ds.databases[name].execute_fn(settings) for name in ("newsfacts", "other")]
+
+    (ours_map, ours_text), (their_map, their_text) = asyncio.run(both())
+    assert ours_map > 0 and ours_text is str
+    assert their_map == 0 and their_text is not str
 
 
 def test_table_row_counts_equal_parquet_row_counts(server, package):
