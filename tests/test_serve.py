@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
@@ -250,6 +251,30 @@ def test_each_canned_query_runs(server, query):
         assert any(r["title"].startswith("Russia Holds") for r in data["rows"])
 
 
+def test_coverage_over_time_counts_an_entity_s_articles_and_mentions_by_month(server, package):
+    def table(name, columns):
+        return pq.read_table(package / "data" / f"{name}.parquet", columns=columns).to_pylist()
+
+    ids = {
+        e["entity_id"] for e in table("entities", ["entity_id", "name"]) if e["name"] == "Russia"
+    }
+    dates = {
+        a["article_id"]: a["published_date"]
+        for a in table("articles", ["article_id", "published_date"])
+    }
+    articles, mentions = defaultdict(set), Counter()
+    for m in table("mentions", ["article_id", "entity_id"]):
+        if m["entity_id"] in ids and dates[m["article_id"]] is not None:
+            month = f"{dates[m['article_id']]:%Y-%m}"
+            articles[month].add(m["article_id"])
+            mentions[month] += 1
+    assert len(articles) >= 2, "the fixture should date Russia's articles in several months"
+    rows = _json(f"{server}/newsfacts/coverage_over_time.json", entity="Russia", _shape="array")
+    assert [(r["month"], r["articles"], r["mentions"]) for r in rows] == [
+        (month, len(articles[month]), mentions[month]) for month in sorted(articles)
+    ]
+
+
 def test_metadata_has_every_column_description_from_the_schemas(server, package):
     served = _json(f"{server}/-/metadata.json")
     generated = datasette_metadata(package)
@@ -334,6 +359,21 @@ def test_browser_index_article_entity_and_search(server, page):
     page.wait_for_load_state()
     assert "Russia Holds Military Drills" in page.content()
     page.screenshot(path=str(ARTIFACTS / "search.png"))
+
+
+def test_browser_charts_an_entity_s_coverage_from_its_page(server, page):
+    # datasette-vega draws a query's rows; the entity page links to its
+    # coverage query with the chart's options in the URL, so one click draws it.
+    russia = _json(f"{server}/newsfacts/entities.json", name="Russia", _shape="array")[0]
+    page.goto(f"{server}/newsfacts/entities/{russia['entity_id']}")
+    page.click("a.nf-coverage")
+    chart = page.wait_for_selector(".vega-embed canvas, .vega-embed svg")
+    assert chart.bounding_box()["height"] > 50
+    assert page.is_checked("#graphForm input[value=line]")
+    assert page.input_value("#graphForm select[name=x_column]") == "month"
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "chart.png"), full_page=True)
 
 
 def test_serve_command_refuses_a_folder_without_a_package(tmp_path):

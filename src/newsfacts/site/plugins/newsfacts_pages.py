@@ -6,6 +6,7 @@ appears with). Loaded with ``--plugins-dir`` by ``newsfacts serve``."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
@@ -72,7 +73,14 @@ async def _article_context(db, article_id: str, base: str) -> dict:
     }
 
 
-async def _entity_context(db, entity_id: str) -> dict:
+# The coverage query charted by datasette-vega as a line of articles per
+# month; the chart's options are the URL's fragment, so the link draws it.
+_COVERAGE_CHART = (
+    "g.mark=line&g.x_column=month&g.x_type=temporal&g.y_column=articles&g.y_type=quantitative"
+)
+
+
+async def _entity_context(db, entity_id: str, base: str) -> dict:
     articles = [
         dict(r)
         for r in await db.execute(
@@ -95,7 +103,8 @@ async def _entity_context(db, entity_id: str) -> dict:
             [entity_id, entity_id],
         )
     ]
-    return {"nf_entity_articles": articles, "nf_related": related}
+    coverage = f"{base}/coverage_over_time?{urlencode({'entity': entity_id})}#{_COVERAGE_CHART}"
+    return {"nf_entity_articles": articles, "nf_related": related, "nf_coverage_url": coverage}
 
 
 @hookimpl
@@ -109,7 +118,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         base = datasette.urls.database(database)
         if table == "articles":
             return await _article_context(db, key, base)
-        return await _entity_context(db, key)
+        return await _entity_context(db, key, base)
 
     return context
 
