@@ -361,6 +361,18 @@ def test_browser_index_article_entity_and_search(server, page):
     page.screenshot(path=str(ARTIFACTS / "search.png"))
 
 
+def test_browsers_may_keep_static_files_but_not_pages(server):
+    page = httpx.get(f"{server}/newsfacts/articles", timeout=30)
+    scripts = re.findall(r'<script src="(/-/static[^"]+)"', page.text)
+    assert any("datasette_vega" in s for s in scripts) and len(scripts) >= 2
+    for script in scripts:
+        response = httpx.get(f"{server}{script}", timeout=30)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "public, max-age=3600", script
+    # Pages keep Datasette's own short cache time (default_cache_ttl).
+    assert page.headers["cache-control"] != "public, max-age=3600"
+
+
 def test_browser_charts_an_entity_s_coverage_from_its_page(server, page):
     # datasette-vega draws a query's rows; the entity page links to its
     # coverage query with the chart's options in the URL, so one click draws it.
