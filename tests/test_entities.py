@@ -120,6 +120,28 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
     assert body[slice(*_trimmed(body, 14, 36, "ORG"))] == "Justice Department"
 
 
+@pytest.mark.parametrize(
+    "span, name",
+    [
+        ("University of Illinois at", "University of Illinois"),
+        ("Sheffield Wednesday and", "Sheffield Wednesday"),
+        ("Oscars - the", "Oscars"),
+        ("Friends of the Earth and", "Friends of the Earth"),
+        ("Czech Republic through", "Czech Republic"),
+        # a joining word inside a name, or a capital letter, stays
+        ("Procter & Gamble", "Procter & Gamble"),
+        ("Department of Food and Rural Affairs", "Department of Food and Rural Affairs"),
+        ("Serie A", "Serie A"),
+    ],
+)
+def test_a_name_never_ends_with_a_joining_word(span, name):
+    from newsfacts.extract.ner import _trimmed
+
+    body = f"{span} said so."
+    start, end = _trimmed(body, 0, len(span), "ORG")
+    assert (start, body[start:end]) == (0, name)
+
+
 def test_acronym_definitions_need_matching_initials():
     body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
     assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [

@@ -43,8 +43,8 @@ DEFAULT_SQL_THREADS = 0
 # for a common word looks up tens of thousands of article rows, one 4 KB page
 # each: through SQLite's own 2 MB page cache every lookup is a read() call,
 # through a map it is a memory access (benchmarks/serve.py, 100,500 articles:
-# a word in 65,000 articles searched in 263 ms instead of 487 ms, the table page
-# 22 ms instead of 25 ms). SQLite lowers it to its build's maximum (2 GB in
+# a word in 65,660 articles searched in 259 ms instead of 460 ms at p50, the
+# table page in 22.7 ms instead of 25.2 ms). SQLite lowers it to its build's maximum (2 GB in
 # common builds), so the rest of a larger file is read as before. The database
 # is never written in place (publish renames a new file over it), so the map
 # never sees a file shrink under it.
