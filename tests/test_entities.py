@@ -133,7 +133,16 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
         ("Korea Development Bank - one of", "Korea Development Bank"),
         ("Obama’s third month", "Obama"),
         ("Stacey Abrams‘ refusal", "Stacey Abrams"),
+        # taken in before the name: a quote it does not close, a list's mark
+        ("“Operation Fast and Furious", "Operation Fast and Furious"),
+        ("| John Shinkle", "John Shinkle"),
+        ("Nasa) Ames Research Center", "Ames Research Center"),
+        # a link is never part of one
+        ("BaltimoreUprising pic.twitter.com/fLJRWfvv2d", "BaltimoreUprising"),
+        ("https://t.co/nPQ57Pvs7", ""),
         # a joining word inside a name, or a capital letter, stays
+        ("'Before Brando' and 'After Brando'", "'Before Brando' and 'After Brando'"),
+        ("FoxNews.com", "FoxNews.com"),
         ("Lloyd's of London", "Lloyd's of London"),
         ("Israel - Palestine", "Israel - Palestine"),
         ("Procter & Gamble", "Procter & Gamble"),
@@ -146,7 +155,7 @@ def test_a_name_ends_where_the_model_ran_on(span, name):
 
     body = f"{span} said so."
     start, end = _trimmed(body, 0, len(span), "ORG")
-    assert (start, body[start:end]) == (0, name)
+    assert body[start:end] == name and body[start:].startswith(name)
 
 
 def test_acronym_definitions_need_matching_initials():
