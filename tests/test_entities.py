@@ -158,6 +158,22 @@ def test_a_name_ends_where_the_model_ran_on(span, name):
     assert body[start:end] == name and body[start:].startswith(name)
 
 
+def test_an_office_s_title_names_no_organisation():
+    body = (
+        "Secretary of State John Kerry met Secretary of Defense Ash Carter and the "
+        "State Department spokesman in Washington on Monday. David Miliband was secretary "
+        "of the Commission on Social Justice."
+    )
+    found = {(m.text, m.type) for m in next(recognise([body])).mentions}
+    assert ("State", "ORG") not in found and ("Defense", "ORG") not in found
+    assert {
+        ("John Kerry", "PERSON"),
+        ("Ash Carter", "PERSON"),
+        ("State Department", "ORG"),
+        ("Commission on Social Justice", "ORG"),
+    } <= found
+
+
 def test_acronym_definitions_need_matching_initials():
     body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
     assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [
