@@ -133,6 +133,11 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
         ("Korea Development Bank - one of", "Korea Development Bank"),
         ("Obama’s third month", "Obama"),
         ("Stacey Abrams‘ refusal", "Stacey Abrams"),
+        ("Obama’s 2012", "Obama"),
+        ("Andy Roddick 6-2 7-6", "Andy Roddick"),
+        ("George H.W. Bush +6", "George H.W. Bush"),
+        ("Shrek 2", "Shrek 2"),
+        ("Boeing 737-800", "Boeing 737-800"),
         # taken in before the name: a quote it does not close, a list's mark
         ("“Operation Fast and Furious", "Operation Fast and Furious"),
         ("| John Shinkle", "John Shinkle"),

@@ -66,10 +66,14 @@ _TRAILING_JOINER = re.compile(
     r"(?:\s+(?:and|or|of|the|a|an|at|for|in|to|with|on|by|from|through|via|&)|\s*[-–—,;:])$"
 )
 # The model ran on past a name into the sentence: across a spaced dash
-# ("Roger Federer - nice", "Barack Obama - paid") or from a possessive into
-# what is possessed, in lower case to the end ("Obama’s third month"; "Lloyd's
-# of London" stays). 52 entities of the shared corpus were named like that.
-_RUN_ON = re.compile(r"\s[-–—]\s+[a-z]|(?<=[^\W\d_])['’‘]s?\s+[a-z][^A-Z]*$")
+# ("Roger Federer - nice", "Barack Obama - paid"), from a possessive into what
+# is possessed, in lower case or digits to the end ("Obama’s third month",
+# "Obama’s 2012"; "Lloyd's of London" stays), or into a match's score ("Roddick
+# 6-2 7-6", "Lisa Raymond 7-5", "George H.W. Bush +6"; "Boeing 737-800"
+# stays). About 80 entities of the shared corpus were named like that.
+_RUN_ON = re.compile(
+    r"\s[-–—]\s+[a-z]|(?<=[^\W\d_])['’‘]s?\s+[a-z\d][^A-Z]*$|(?:\s+(?:\d{1,2}-\d{1,2}|\+\d{1,2}))+$"
+)
 # A link is never part of a name ("BaltimoreUprising pic.twitter.com/fLJRWfvv2d",
 # "https://t.co/nPQ57Pvs7" tagged as a person); a domain name may be one
 # ("FoxNews.com").
