@@ -155,7 +155,7 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
         ("Serie A", "Serie A"),
     ],
 )
-def test_a_name_ends_where_the_model_ran_on(span, name):
+def test_a_name_is_cut_from_what_the_model_took_in_around_it(span, name):
     from newsfacts.extract.ner import _trimmed
 
     body = f"{span} said so."
