@@ -172,8 +172,16 @@ def test_caption_and_player_widgets_leave_record_bodies():
         "Councillors walk to the chamber before the vote on Tuesday. Photo: Jane Doe/Gazette",
         "View photos Residents gathered by the river. (Photo: Sam Poe/Gazette) More",
         "She looked at the photo: a child on the old bridge in 1911.",
+        "Cars queue at the old bridge, Tuesday, March 3, 2019. (AP Photo/Jane Doe, File)",
+        "The mayor speaks in Valmouth, U.K., March 3, 2019. REUTERS/Jane Doe",
+        "The mayor at the bridge on Tuesday. | Jane Doe/Getty Images Politics Council "
+        "votes to close the bridge",
+        "The mayor at the bridge. | AP Photo Mayor's bridge plan splits council",
+        "The old bridge at dusk. Photograph: Jane Doe/Valmouth Gazette",
+        "Tolls fell on the routes the council runs. US/Canada",
+        "Fans of AC/DC crossed the bridge on foot.",
     ]
-    kept = [paragraphs[0], paragraphs[5], paragraphs[6], paragraphs[9], paragraphs[13]]
+    kept = [paragraphs[i] for i in (0, 5, 6, 9, 13, 19, 20)]
     assert clean_paragraphs(paragraphs) == kept
 
 

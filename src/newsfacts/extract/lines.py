@@ -173,7 +173,9 @@ _AGENCIES = (
 # A caption glued to its credit, as record datasets keep them:
 # "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
 # "... said. | Jane Doe/AP Photo", "FILE PHOTO: A voter ... REUTERS/Jane Doe",
-# "... outside the court. Photo: Jane Doe/AP", and the text of caption and
+# "... outside the court. Photo: Jane Doe/AP", "... in Iowa. (AP Photo/Jane Doe,
+# File)", "... March 11, 2020. REUTERS/Jane Doe", "... said. | AP Photo" with the
+# teaser of another story run on after it, and the text of caption and
 # player widgets: "Enlarge this image toggle caption ...", "Image copyright AFP
 # Image caption ...", "Media playback is unsupported on your device Media
 # caption ...", "View photos ...".
@@ -183,12 +185,15 @@ _CAPTION = re.compile(
     ^(?:[A-Z][\w.'’-]*\ ){{0,3}}[A-Z][\w.'’-]*\ ?/\ ?(?:[\w.'’-]+\ ?/\ ?)*
       {_AGENCIES}(?:\ Photo|\ Images)?\b
     |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
+    |\((?:[A-Z][\w.]*\ )?photos?\ ?/[^()]{{2,80}}\)$
+    |(?-i:\.\ [A-Z]{{2,}}/\ ?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){{1,3}}(?:\ More)?)$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
+    |\|\ (?:[^|]{{2,60}}/\ ?)?(?:{_AGENCIES}\ (?:Photo|Images)|Getty\ Images)\b
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
     |^(?:image\ (?:copyright|caption)|media\ caption|view\ photos
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
     |^file\ photo:
-    |\bphoto:\ [^.!?:]{{2,80}}$
+    |\bphoto(?:graph)?:\ [^.!?:]{{2,80}}$
     """,
     re.IGNORECASE,
 )
