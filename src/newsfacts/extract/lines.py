@@ -174,8 +174,9 @@ _AGENCIES = (
 # "Jane Doe/AP Protesters march ...", "... on Monday. (Photo: Jane Doe/AP)",
 # "... said. | Jane Doe/AP Photo", "FILE PHOTO: A voter ... REUTERS/Jane Doe",
 # "... outside the court. Photo: Jane Doe/AP", "... in Iowa. (AP Photo/Jane Doe,
-# File)", "... March 11, 2020. REUTERS/Jane Doe", "... said. | AP Photo" with the
-# teaser of another story run on after it, and the text of caption and
+# File)", "... (Jane Doe/Reuters)", "... March 11, 2020. REUTERS/Jane Doe", "...
+# Jane Doe/AP, FILE", "... © 2018 Jane Doe/AP Images", "... said. | AP Photo"
+# with the teaser of another story run on after it, and the text of caption and
 # player widgets: "Enlarge this image toggle caption ...", "Image copyright AFP
 # Image caption ...", "Media playback is unsupported on your device Media
 # caption ...", "View photos ...".
@@ -186,9 +187,13 @@ _CAPTION = re.compile(
       {_AGENCIES}(?:\ Photo|\ Images)?\b
     |\((?:photo|image|picture|credit)s?:?\ [^)]{{2,80}}\)$
     |\((?:[A-Z][\w.]*\ )?photos?\ ?/[^()]{{2,80}}\)$
-    |(?-i:\.\ [A-Z]{{2,}}/\ ?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){{1,3}}(?:\ More)?)$
-    |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photo|\ Images)?$
-    |\|\ (?:[^|]{{2,60}}/\ ?)?(?:{_AGENCIES}\ (?:Photo|Images)|Getty\ Images)\b
+    |\((?:[^()/]{{2,60}}\ ?/\ ?)+{_AGENCIES}(?:\ Photos?|\ Images)?\)$
+    |\({_AGENCIES}\ ?/\ ?[^()]{{2,60}}\)$
+    |(?-i:\.\ ?[A-Z]{{2,}}/\ ?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){{1,3}}(?:\ More)?)$
+    |/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?,\ file$
+    |©\ \d{{4}}\ [^.!?]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?$
+    |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?$
+    |\|\ (?:[^|]{{2,60}}/\ ?)?(?:{_AGENCIES}\ (?:Photos?|Images)|Getty\ Images)\b
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
     |^(?:image\ (?:copyright|caption)|media\ caption|view\ photos
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
