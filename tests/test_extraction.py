@@ -181,10 +181,14 @@ def test_caption_and_player_widgets_leave_record_bodies():
         "Councillors leave the chamber after the vote, March 3, 2019. (Jane Doe/Reuters)",
         "A closed shop on the bridge road, May 21, 2020. Jane Doe/AP, FILE",
         "The bridge at dawn. © 2018 Jane Doe/AP Images",
+        "FILE - In this March 3, 2019, file photo, cars queue at the old bridge in Valmouth. "
+        + "The council had argued for years over the cost of its repair, and the mayor " * 8
+        + "said so. (AP Photo/Jane Doe, File)",
+        "The bridge at dawn. (Photo: Jane Doe, AP) Story Highlights The council votes on Tuesday",
         "Tolls fell on the routes the council runs. US/Canada",
         "Fans of AC/DC crossed the bridge on foot.",
     ]
-    kept = [paragraphs[i] for i in (0, 5, 6, 9, 13, 22, 23)]
+    kept = [paragraphs[i] for i in (0, 5, 6, 9, 13, 24, 25)]
     assert clean_paragraphs(paragraphs) == kept
 
 

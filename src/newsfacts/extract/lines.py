@@ -199,6 +199,7 @@ _CAPTION = re.compile(
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
     |^file\ photo:
     |\bphoto(?:graph)?:\ [^.!?:]{{2,80}}$
+    |\(photo:\ [^)]{{2,80}}\)\ story\ highlights\b
     """,
     re.IGNORECASE,
 )
@@ -223,9 +224,20 @@ def is_credit(text: str) -> bool:
     return word_count(stripped) <= 25 and bool(_CREDIT.search(stripped))
 
 
+# A file photo's caption says so at both ends, and may run to a paragraph of
+# the story's background: "FILE - In this May 1, 2020, file photo ... (AP
+# Photo/Jane Doe, File)". Eight such paragraphs of 77 to 140 words were left
+# in the shared corpus's bodies by the length limit.
+_FILE_PHOTO_CAPTION = re.compile(
+    r"(?s)^FILE\s*[-–—]\s+(?:In\ this|This)\b.*\((?:AP\ )?Photo/[^()]{2,80}\)$"
+)
+
+
 def is_caption(text: str) -> bool:
     """A photo caption with its credit attached, or a caption widget's text."""
     stripped = text.strip()
+    if _FILE_PHOTO_CAPTION.search(stripped):
+        return True
     return word_count(stripped) <= _MAX_CAPTION_WORDS and bool(_CAPTION.search(stripped))
 
 
