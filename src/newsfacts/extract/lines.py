@@ -226,7 +226,7 @@ def is_credit(text: str) -> bool:
 
 # A file photo's caption says so at both ends, and may run to a paragraph of
 # the story's background: "FILE - In this May 1, 2020, file photo ... (AP
-# Photo/Jane Doe, File)". Eight such paragraphs of 77 to 140 words were left
+# Photo/Jane Doe, File)". Six such paragraphs of 77 to 140 words were left
 # in the shared corpus's bodies by the length limit.
 _FILE_PHOTO_CAPTION = re.compile(
     r"(?s)^FILE\s*[-–—]\s+(?:In\ this|This)\b.*\((?:AP\ )?Photo/[^()]{2,80}\)$"
