@@ -191,9 +191,11 @@ _CAPTION = re.compile(
     |\({_AGENCIES}\ ?/\ ?[^()]{{2,60}}\)$
     |(?-i:\.\ ?[A-Z]{{2,}}/\ ?[A-Z][\w.'’-]+(?:\ [A-Z][\w.'’-]+){{1,3}}(?:\ More)?)$
     |/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?,\ file$
-    |©\ \d{{4}}\ [^.!?]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?$
+    |©\ \d{{4}}\ (?:[^.!?]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?
+                  |{_AGENCIES}\ Photo/[^.!?]{{2,60}})$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?$
-    |\|\ (?:[^|]{{2,60}}/\ ?)?(?:{_AGENCIES}\ (?:Photos?|Images)|Getty\ Images)\b
+    |\|\ (?:[^|]{{0,60}}[/\ ])?(?:{_AGENCIES}\ (?:Photos?|Images)|Getty\ Images)\b
+    |^{_AGENCIES}\ Photos?\b
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
     |^(?:image\ (?:copyright|caption)|media\ caption|view\ photos
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
@@ -224,19 +226,18 @@ def is_credit(text: str) -> bool:
     return word_count(stripped) <= 25 and bool(_CREDIT.search(stripped))
 
 
-# A file photo's caption says so at both ends, and may run to a paragraph of
-# the story's background: "FILE - In this May 1, 2020, file photo ... (AP
-# Photo/Jane Doe, File)". Six such paragraphs of 77 to 140 words were left
-# in the shared corpus's bodies by the length limit.
-_FILE_PHOTO_CAPTION = re.compile(
-    r"(?s)^FILE\s*[-–—]\s+(?:In\ this|This)\b.*\((?:AP\ )?Photo/[^()]{2,80}\)$"
-)
+# A wire photo's credit closes its caption, however long the caption runs:
+# a file photo's carries a paragraph of the story's background ("FILE - In
+# this May 1, 2020, file photo ... (AP Photo/Jane Doe, File)"). Seven such
+# paragraphs of 77 to 140 words were left in the shared corpus's bodies by the
+# length limit; prose never ends with such a credit.
+_WIRE_PHOTO_CREDIT_END = re.compile(r"\((?:AP|AFP)\ Photo/[^()]{2,80}\)$")
 
 
 def is_caption(text: str) -> bool:
     """A photo caption with its credit attached, or a caption widget's text."""
     stripped = text.strip()
-    if _FILE_PHOTO_CAPTION.search(stripped):
+    if _WIRE_PHOTO_CREDIT_END.search(stripped):
         return True
     return word_count(stripped) <= _MAX_CAPTION_WORDS and bool(_CAPTION.search(stripped))
 
