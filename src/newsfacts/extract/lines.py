@@ -195,7 +195,7 @@ _CAPTION = re.compile(
                   |{_AGENCIES}\ Photo/[^.!?]{{2,60}})$
     |\|\ [^|]{{2,60}}/\ ?{_AGENCIES}(?:\ Photos?|\ Images)?$
     |\|\ (?:[^|]{{0,60}}[/\ ])?(?:{_AGENCIES}\ (?:Photos?|Images)|Getty\ Images)\b
-    |^{_AGENCIES}\ Photos?\b
+    |(?-i:^(?:AP|AFP)\ Photos?\b)
     |\b(?:toggle\ caption|enlarge\ this\ image|hide\ caption)\b
     |^(?:image\ (?:copyright|caption)|media\ caption|view\ photos
        |media\ playback\ is\ (?:unsupported|not\ supported)\ on\ your\ device)\b
