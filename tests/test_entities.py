@@ -145,6 +145,8 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
         # a link is never part of one
         ("BaltimoreUprising pic.twitter.com/fLJRWfvv2d", "BaltimoreUprising"),
         ("https://t.co/nPQ57Pvs7", ""),
+        ("BaltimoreRiots pic.twitter.com/NUm8D0BYEf — banksy", "BaltimoreRiots"),
+        ("https://t.co/nPQ57Pvs7 - more", ""),
         # a joining word inside a name, or a capital letter, stays
         ("'Before Brando' and 'After Brando'", "'Before Brando' and 'After Brando'"),
         ("FoxNews.com", "FoxNews.com"),

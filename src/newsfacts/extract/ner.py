@@ -170,10 +170,12 @@ def _stray_opening(span: str) -> int:
 
 def _name_end(text: str, start: int, end: int) -> int:
     span = text[start:end]
-    for run_on in (_URL.search(span), _RUN_ON.search(span)):
-        if run_on:
-            end = start + run_on.start()
-            span = text[start:end]
+    # The name ends at the first of a link and a run-on: each was found in the
+    # whole span, so the later cut must not undo the earlier one.
+    cuts = [found.start() for found in (_URL.search(span), _RUN_ON.search(span)) if found]
+    if cuts:
+        end = start + min(cuts)
+        span = text[start:end]
     trailing = _TRAILING_JOINER.search(span)
     while trailing and trailing.start() > 0:
         end = start + trailing.start()
