@@ -82,9 +82,13 @@ def database_path(package_dir: Path) -> Path:
 def method(database: Path) -> str:
     """How a database was last published: "load" (every row loaded) or "update"
     (the rows that differ from the package it was made from)."""
+    return _recorded(database).get("method", "load")
+
+
+def _recorded(database: Path) -> dict[str, str]:
+    """What ``publish`` recorded in a database (``_newsfacts_info``), read only."""
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-        info = dict(conn.execute("select key, value from _newsfacts_info"))
-    return info.get("method", "load")
+        return dict(conn.execute("select key, value from _newsfacts_info"))
 
 
 def is_stale(package_dir: Path) -> bool:
@@ -118,6 +122,11 @@ def _load_table(db: sqlite_utils.Database, schema: TableSchema, data_dir: Path) 
         foreign_keys=foreign_keys or None,
         not_null={f["name"] for f in schema.fields if f.get("constraints", {}).get("required")},
     )
+    _insert_all(db, schema, data_dir)
+
+
+def _insert_all(db: sqlite_utils.Database, schema: TableSchema, data_dir: Path) -> None:
+    """Every row of the table's Parquet file in ``data_dir``, a row group at a time."""
     for group in row_groups(data_dir / f"{schema.name}.parquet"):
         _insert(db, schema, group)
 
@@ -375,8 +384,7 @@ def _updatable(base: Path, layout: str) -> bool:
     if not db_path.is_file():
         return False
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            info = dict(conn.execute("select key, value from _newsfacts_info"))
+        info = _recorded(db_path)
     except sqlite3.Error:
         return False
     if info.get("layout") != layout:
@@ -398,8 +406,7 @@ def _update(
             _apply_changes(db, schema, old_dir, data_dir)
         else:  # duplicates, rejects: small, and every column is the key
             db.conn.execute(f"delete from [{schema.name}]")
-            for group in row_groups(data_dir / f"{schema.name}.parquet"):
-                _insert(db, schema, group)
+            _insert_all(db, schema, data_dir)
     for schema in all_schemas():
         if schema.datasette.get("fts"):
             db.table(schema.name).optimize()
