@@ -191,7 +191,13 @@ def _name_end(text: str, start: int, end: int) -> int:
 def has_title_before(body: str, start: int) -> bool:
     """Whether a title or role stands right before ``start`` ("Mr.", "Senator",
     "President"): the text calls who follows a person."""
-    return bool(_TITLE_BEFORE.search(body, max(0, start - 40), start))
+    return _written_before(_TITLE_BEFORE, body, start)
+
+
+def _written_before(pattern: re.Pattern, body: str, start: int) -> bool:
+    """Whether ``pattern`` (anchored with ``$``) ends right before ``start``,
+    within the 40 characters before it."""
+    return bool(pattern.search(body, max(0, start - 40), start))
 
 
 def _keep(body: str, start: int, end: int, label: str, corrections: frozenset) -> bool:
@@ -207,9 +213,7 @@ def _keep(body: str, start: int, end: int, label: str, corrections: frozenset) -
     # longer name is an organisation the person serves ("secretary of the
     # Commission on Social Justice").
     return not (
-        label == "ORG"
-        and len(text.split()) <= 2
-        and _IN_OFFICE_TITLE.search(body, max(0, start - 40), start)
+        label == "ORG" and len(text.split()) <= 2 and _written_before(_IN_OFFICE_TITLE, body, start)
     )
 
 
