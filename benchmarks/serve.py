@@ -34,9 +34,9 @@ sqlite3). This script checks both, in one run, on one database file:
    ``time.perf_counter`` (execute + fetchall). The "core" query is the one the brief names (page,
    filtered page, facet, FTS page; the SQL is checked against the "query" that
    Datasette reports). A Datasette table page also runs ``count(*)`` and every
-   facet configured in the metadata (publisher, language, source_format for
-   articles), so the "page SQL" column times all of those statements together:
-   the difference between it and Datasette is the HTTP/ASGI/JSON cost proper.
+   facet configured in the metadata (publisher for articles), so the "page
+   SQL" column times all of those statements together: the difference
+   between it and Datasette is the HTTP/ASGI/JSON cost proper.
 
 p50 is the median; p95 is the nearest-rank 95th percentile of the timed
 requests. For sub-millisecond sqlite3 queries the ratio is dominated by the
@@ -409,12 +409,14 @@ def queries(
             [],
         ),
         (
-            "c. facet publisher JSON",
-            "/newsfacts/articles.json?_facet=publisher&_size=0",
+            # A facet a user adds to the configured one (asking for publisher
+            # again would make Datasette run it twice).
+            "c. facet date JSON",
+            "/newsfacts/articles.json?_facet=published_date&_size=0",
             "",
             {},
             0,
-            ["publisher"],
+            ["published_date"],
         ),
         (
             "d. FTS search JSON",
