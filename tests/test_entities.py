@@ -862,6 +862,37 @@ def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     assert {m["type"] for m in mentions if m["text"] == "Chirpr"} == {"ORG"}
 
 
+def test_a_one_word_person_the_corpus_writes_after_the_is_no_person():
+    """The model calls a band or a league a person; people are seldom "the"
+    anything. A surname is, as a modifier or for a family ("the Kell plan",
+    "the Kells"); a word that opens people's names stays a first name, and a
+    title said alone ("the Queen") a person."""
+    from newsfacts.entities import entity_tables
+
+    tagged = [("Fans of the Zorbles sang as the Zorbles won.", [("Zorbles", "PERSON")] * 2)] * 3
+    tagged += [("Zorbles beat them again.", [("Zorbles", "PERSON")])] * 3
+    tagged += [("Jane Kell spoke.", [("Jane Kell", "PERSON")])] * 3
+    tagged += [("Under the Kell plan, taxes rose.", [("Kell", "PERSON")])] * 2
+    tagged += [("Dinner with the Kells ran late.", [("Kells", "PERSON")])] * 2
+    tagged *= 2
+    tagged += [
+        (f"Ada {s} and Ada {t} met.", [(f"Ada {s}", "PERSON"), (f"Ada {t}", "PERSON")])
+        for s, t in (("Bo", "Cy"), ("Di", "Ed"))
+    ]
+    tagged += [("He met the Ada of the story.", [("Ada", "PERSON")])] * 4
+    tagged += [("Crowds cheered the Queen.", [("Queen", "PERSON")])] * 4
+    resolved = []
+    for i, (body, mentions) in enumerate(tagged):
+        clusters, _ = _resolve_tagged(body, mentions)
+        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
+    _, mentions, _ = entity_tables(resolved)
+    types: dict[str, set] = {}
+    for m in mentions:
+        types.setdefault(m["text"], set()).add(m["type"])
+    assert types["Zorbles"] == {"ORG"}
+    assert types["Kell"] == types["Kells"] == types["Ada"] == types["Queen"] == {"PERSON"}
+
+
 def test_what_an_article_says_a_name_is_beats_the_corpus_vote():
     """Most articles read "Newcastle" and "Hague" as places; the one that says
     "Newcastle boss" means the club, the one that says "Mr Hague" a man."""

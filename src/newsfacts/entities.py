@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
 from newsfacts.extract.gazetteer import wikidata_item
-from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, recognise
+from newsfacts.extract.ner import ALL_CORRECTIONS, ENTITY_TYPES, Recognised, is_title, recognise
 from newsfacts.extract.resolution import (
     ALL_STEPS,
     Cluster,
@@ -93,7 +93,7 @@ class EntityStats:
     whom a bare surname may name.
     ``capitals``: name key → mentions written in capitals ("UN", "TRUMP").
     ``after_on``: one-word name key → its PERSON mentions written after "on" or
-    "via" ("on Twitter").
+    "via" ("on Twitter"); ``after_the`` the same after a lower-case "the".
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
@@ -107,6 +107,7 @@ class EntityStats:
     bearers: Counter = field(default_factory=Counter)
     capitals: Counter = field(default_factory=Counter)
     after_on: Counter = field(default_factory=Counter)
+    after_the: Counter = field(default_factory=Counter)
 
     @classmethod
     def of(cls, clusters: list[Cluster]) -> EntityStats:
@@ -129,8 +130,11 @@ class EntityStats:
             counts = self.types if cluster.place is None else self.places
             counts[key, cluster.type] += len(cluster.mentions)
             self.capitals[key] += sum(m.text.isupper() for m in cluster.mentions)
-            if cluster.after_on:  # one-word PERSON names only (see ``resolve``)
+            # One-word PERSON names only (see ``resolve``).
+            if cluster.after_on:
                 self.after_on[key] += cluster.after_on
+            if cluster.after_the:
+                self.after_the[key] += cluster.after_the
             words = key.split()
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
@@ -186,16 +190,48 @@ def _media(stats: EntityStats, types: dict[str, str]) -> dict[str, str]:
     mentions or more, "Twitter" is written after "on" in 52% of its 298
     mentions (every one of them PERSON to the model), the next in 20%; "Trump",
     in 3% of 7,208."""
-    media = {}
-    for key, after in stats.after_on.items():
-        mentions = stats.types[key, "PERSON"]
-        if (
-            mentions >= _MEDIUM_MENTIONS
-            and after >= _MEDIUM_SHARE * mentions
-            and types.get(key, "PERSON") == "PERSON"
-        ):
-            media[key] = "ORG"
-    return media
+    written = _mostly_written_so(stats.after_on, stats, types, _MEDIUM_SHARE, _MEDIUM_MENTIONS)
+    return {key: "ORG" for key in written}
+
+
+# A one-word "person" the corpus writes after a lower-case "the" in at least
+# this share of at least this many mentions is not one, unless it ends a
+# person's full name.
+_GROUP_SHARE = 0.4
+_GROUP_MENTIONS = 3
+
+
+def _groups(stats: EntityStats, types: dict[str, str], first_names: set[str]) -> dict[str, str]:
+    """Name key → ORG for the one-word names the model calls people but the
+    corpus writes after "the": leagues, bands, clubs, papers ("the
+    Premiership", "the Beatles", "the Ospreys", "the Enquirer"). "The" is
+    written before people's names too, as a noun's modifier ("the Obama
+    administration") or for a family ("the Clintons"): a name that ends a full
+    name the corpus calls a person, in the singular or the plural, or opens
+    one, stays a person; and so does a title said alone ("the Queen")."""
+    return {
+        key: "ORG"
+        for key in _mostly_written_so(stats.after_the, stats, types, _GROUP_SHARE, _GROUP_MENTIONS)
+        if not stats.surnames[key]
+        and not (key.endswith("s") and stats.surnames[key[:-1]])
+        and key not in first_names
+        and not is_title(key)
+    }
+
+
+def _mostly_written_so(
+    written: Counter, stats: EntityStats, types: dict[str, str], share: float, least: int
+) -> list[str]:
+    """The name keys the corpus calls people (or has not decided on) that it
+    writes a given way (``written``: key → such mentions) in at least
+    ``share`` of at least ``least`` PERSON mentions."""
+    return [
+        key
+        for key, count in written.items()
+        if (mentions := stats.types[key, "PERSON"]) >= least
+        and count >= share * mentions
+        and types.get(key, "PERSON") == "PERSON"
+    ]
 
 
 @dataclass
@@ -230,6 +266,7 @@ class Decisions:
         first_names = {
             w for w, names in openers.items() if names >= 2 and names > others[w] and len(w) > 2
         }
+        types.update(_groups(stats, types, first_names))
         decisions = cls(types, first_names, {})
         # ORG acronym key → the key of its long form, where the corpus agrees on one.
         seen: dict[str, set[str]] = defaultdict(set)

@@ -55,6 +55,7 @@ _TITLE_WORDS = (
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
 _TITLE_BEFORE = re.compile(rf"\b(?:{_TITLE_WORDS})\.?\s+$")
+_TITLE = re.compile(rf"(?:{_TITLE_WORDS})\.?", re.IGNORECASE)
 _NAMES_WITH_TITLES = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
@@ -186,6 +187,11 @@ def _name_end(text: str, start: int, end: int) -> int:
     elif _PLURAL_POSSESSIVE.search(span):
         end -= 1
     return end
+
+
+def is_title(text: str) -> bool:
+    """Whether ``text`` is a title or role itself: "Queen", "pope" (a name key)."""
+    return bool(_TITLE.fullmatch(text))
 
 
 def has_title_before(body: str, start: int) -> bool:

@@ -84,6 +84,7 @@ _PARTY_MEMBERS = re.compile(
 )
 # "on Twitter", not "on Trump's plan": how platforms and media are named.
 _ON_BEFORE = re.compile(r"\b(?:on|via)\s+$")
+_THE_BEFORE = re.compile(r"\bthe $")
 _POSSESSIVE_AFTER = re.compile(r"['’]s?\b")
 # Words before a name that make it a place rather than a team or a company.
 _LOCATIVE = re.compile(r"(?i)\b(in|at|from|near|to|into|across|capital|city|town|village|of)\s+$")
@@ -106,6 +107,9 @@ class Cluster:
     # plan"), as media and platforms are named.
     titled: bool = False
     after_on: int = 0
+    # And the mentions written after a lower-case "the": people seldom are
+    # ("the Beatles", "the Premiership", "the Enquirer").
+    after_the: int = 0
     # The article itself says what it is ("Mr Hague", "Newcastle boss"): the
     # corpus-wide vote on the name's type does not overrule it.
     typed_by_text: bool = False
@@ -745,6 +749,9 @@ def _mark_one_word_person(body: str, cluster: Cluster) -> None:
         bool(_ON_BEFORE.search(body, max(0, m.start - 6), m.start))
         and not _POSSESSIVE_AFTER.match(body, m.end)
         for m in cluster.mentions
+    )
+    cluster.after_the = sum(
+        bool(_THE_BEFORE.search(body, max(0, m.start - 5), m.start)) for m in cluster.mentions
     )
 
 
