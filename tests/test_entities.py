@@ -138,6 +138,11 @@ def test_a_courtesy_title_goes_whatever_the_model_s_type():
         ("George H.W. Bush +6", "George H.W. Bush"),
         ("Shrek 2", "Shrek 2"),
         ("Boeing 737-800", "Boeing 737-800"),
+        # or into a compound the name only modifies
+        ("George W. Bush-era", "George W. Bush"),
+        ("Rupert Murdoch-owned", "Rupert Murdoch"),
+        ("Kim Jong-un", "Kim Jong-un"),
+        ("Ban Ki-moon", "Ban Ki-moon"),
         # taken in before the name: a quote it does not close, a list's mark
         ("“Operation Fast and Furious", "Operation Fast and Furious"),
         ("| John Shinkle", "John Shinkle"),
