@@ -186,6 +186,43 @@ def test_an_office_s_title_names_no_organisation():
     } <= found
 
 
+def test_a_list_the_model_read_as_one_name_is_its_names():
+    body = (
+        "Chelsea fielded Makelele, Lampard and Duff. The Bureau of Alcohol, Tobacco, "
+        "Firearms and Explosives wrote to the University of California, Berkeley and the "
+        "House Science, Space and Technology panel. The festival in Paris, Texas, was "
+        "quiet, Highway Patrol, Capt said. The Senate Health, Education, Labor and Pensions "
+        "panel read Adios, America."
+    )
+    tagged = [
+        ("Makelele, Lampard and Duff", "ORG"),
+        ("Bureau of Alcohol, Tobacco, Firearms and Explosives", "ORG"),
+        ("University of California, Berkeley", "ORG"),
+        ("House Science, Space and Technology", "ORG"),
+        ("Paris, Texas", "GPE"),
+        ("Highway Patrol, Capt", "ORG"),
+        ("Senate Health, Education, Labor and Pensions", "ORG"),
+        ("Adios, America", "WORK_OF_ART"),
+    ]
+    clusters, _ = _resolve_tagged(body, tagged)
+    assert {c.name for c in clusters} == {
+        "Makelele",
+        "Lampard",
+        "Duff",
+        "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+        "University of California, Berkeley",
+        "House Science, Space and Technology",
+        "Paris",
+        "Texas",
+        "Highway Patrol",
+        "Senate Health, Education, Labor and Pensions",
+        "Adios, America",
+    }
+    for c in clusters:
+        for m in c.mentions:
+            assert body[m.start : m.end] == m.text
+
+
 def test_acronym_definitions_need_matching_initials():
     body = "He joined the North Atlantic Treaty Organization (NATO) and the Big Club (XYZ)."
     assert [(long, short) for _, _, long, short in acronym_definitions(body)] == [
