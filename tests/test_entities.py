@@ -186,6 +186,31 @@ def test_an_office_s_title_names_no_organisation():
     } <= found
 
 
+def test_an_age_in_apposition_says_a_person():
+    body = (
+        "Vera Peete, 47, of Antioch, said so. Staunton, 49, who won, agreed; Staunton "
+        "left. Across China, 40,171 people were ill. PCs running Windows 95, 98, ME "
+        "were hit, and Hubei, 55,094 cases."
+    )
+    tagged = [
+        ("Vera Peete", "WORK_OF_ART"),
+        ("Staunton", "GPE"),
+        ("Staunton", "GPE"),
+        ("China", "GPE"),
+        ("Windows 95", "PRODUCT"),
+        ("Hubei", "GPE"),
+    ]
+    clusters, _ = _resolve_tagged(body, tagged)
+    found = {c.name: (c.type, c.typed_by_text) for c in clusters}
+    assert found["Vera Peete"] == found["Staunton"] == ("PERSON", True)
+    assert found["China"][0] == found["Hubei"][0] == "GPE"
+    assert found["Windows 95"][0] == "PRODUCT"
+    # The aged mention is a person's before clustering, so it joins the full name.
+    body = "Imelda Staunton won. Staunton, 49, who played Vera, thanked the cast."
+    (cluster,), _ = _resolve_tagged(body, [("Imelda Staunton", "PERSON"), ("Staunton", "GPE")])
+    assert (cluster.name, cluster.type, len(cluster.mentions)) == ("Imelda Staunton", "PERSON", 2)
+
+
 def test_a_list_the_model_read_as_one_name_is_its_names():
     body = (
         "Chelsea fielded Makelele, Lampard and Duff. The Bureau of Alcohol, Tobacco, "
@@ -553,11 +578,22 @@ def _resolve_tagged(body: str, tagged: list[tuple[str, str]]):
     return resolve(body, Recognised(mentions, [(0, len(body))])), mentions
 
 
+def _tables_of_tagged(tagged: list[tuple[str, list[tuple[str, str]]]]):
+    """The entity tables of articles (body, model output as for ``_resolve_tagged``),
+    one article each, ids a00, a01, …"""
+    from newsfacts.entities import entity_tables
+
+    resolved = []
+    for i, (body, mentions) in enumerate(tagged):
+        clusters, _ = _resolve_tagged(body, mentions)
+        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
+    return entity_tables(resolved)
+
+
 def test_a_bare_surname_is_the_person_the_corpus_names_in_full_by_it():
     """ "Obama" alone in an article is Barack Obama when he is nearly all the
     corpus's "… Obama"s and the article calls him a person (a title, or more
     than one mention); "Smith" (John and Jane, as often) stays its own name."""
-    from newsfacts.entities import entity_tables
 
     tagged = [("Barack Obama spoke in the hall.", [("Barack Obama", "PERSON")])] * 4
     tagged += [("Michelle Obama spoke in the hall.", [("Michelle Obama", "PERSON")])]
@@ -580,11 +616,7 @@ def test_a_bare_surname_is_the_person_the_corpus_names_in_full_by_it():
     tagged += [("Hillary Duff spoke in the hall.", [("Hillary Duff", "PERSON")])] * 2
     tagged += [("Crooked Hillary spoke in the hall.", [("Crooked Hillary", "PERSON")])] * 3
     tagged += [("Hillary said the talks went well.", [("Hillary", "PERSON")])]
-    resolved = []
-    for i, (body, mentions) in enumerate(tagged):
-        recognised_clusters, _ = _resolve_tagged(body, mentions)
-        resolved.append(({"article_id": f"a{i:02d}", "body": body}, recognised_clusters, None))
-    entities, mentions, _ = entity_tables(resolved)
+    entities, mentions, _ = _tables_of_tagged(tagged)
     by_name = {e["name"]: e for e in entities}
     barack = by_name["Barack Obama"]  # the name stays the full one, however many say "Obama"
     assert barack["article_count"] == 11 and {"Obama", "Barack H. Obama"} <= set(barack["aliases"])
@@ -888,17 +920,12 @@ def test_every_other_occurrence_of_a_tagged_form_is_a_mention():
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():
     """The model calls "Twitter" a person; people are rarely "on" anything,
     platforms are. A person talked about ("on Smith's plan") stays one."""
-    from newsfacts.entities import entity_tables
 
     tagged = [("He wrote on Chirpr that the vote was rigged.", [("Chirpr", "PERSON")])] * 12
     tagged += [("Chirpr suspended the account on Monday.", [("Chirpr", "PERSON")])] * 13
     tagged += [("The vote on Smith's plan failed on Monday.", [("Smith", "PERSON")])] * 25
     tagged += [("Fans on Sunday cheered Jones at the match.", [("Jones", "PERSON")])] * 25
-    resolved = []
-    for i, (body, mentions) in enumerate(tagged):
-        clusters, _ = _resolve_tagged(body, mentions)
-        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
-    entities, mentions, _ = entity_tables(resolved)
+    entities, mentions, _ = _tables_of_tagged(tagged)
     kinds = {e["name"]: (e["type"], e["article_count"]) for e in entities}
     assert kinds == {"Chirpr": ("ORG", 25), "Smith": ("PERSON", 25), "Jones": ("PERSON", 25)}
     assert {m["type"] for m in mentions if m["text"] == "Chirpr"} == {"ORG"}
@@ -909,7 +936,6 @@ def test_a_one_word_person_the_corpus_writes_after_the_is_no_person():
     anything. A surname is, as a modifier or for a family ("the Kell plan",
     "the Kells"); a word that opens people's names stays a first name, and a
     title said alone ("the Queen") a person."""
-    from newsfacts.entities import entity_tables
 
     tagged = [("Fans of the Zorbles sang as the Zorbles won.", [("Zorbles", "PERSON")] * 2)] * 3
     tagged += [("Zorbles beat them again.", [("Zorbles", "PERSON")])] * 3
@@ -923,11 +949,7 @@ def test_a_one_word_person_the_corpus_writes_after_the_is_no_person():
     ]
     tagged += [("He met the Ada of the story.", [("Ada", "PERSON")])] * 4
     tagged += [("Crowds cheered the Queen.", [("Queen", "PERSON")])] * 4
-    resolved = []
-    for i, (body, mentions) in enumerate(tagged):
-        clusters, _ = _resolve_tagged(body, mentions)
-        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
-    _, mentions, _ = entity_tables(resolved)
+    _, mentions, _ = _tables_of_tagged(tagged)
     types: dict[str, set] = {}
     for m in mentions:
         types.setdefault(m["text"], set()).add(m["type"])
@@ -938,18 +960,13 @@ def test_a_one_word_person_the_corpus_writes_after_the_is_no_person():
 def test_what_an_article_says_a_name_is_beats_the_corpus_vote():
     """Most articles read "Newcastle" and "Hague" as places; the one that says
     "Newcastle boss" means the club, the one that says "Mr Hague" a man."""
-    from newsfacts.entities import entity_tables
 
     tagged = [("Rain fell on Newcastle and The Hague.", [("Newcastle", "GPE"), ("Hague", "GPE")])]
     tagged = tagged * 10 + [
         ("Newcastle boss Ann Lee spoke.", [("Newcastle", "GPE")]),
         ("Mr Hague spoke.", [("Hague", "GPE")]),
     ]
-    resolved = []
-    for i, (body, mentions) in enumerate(tagged):
-        clusters, _ = _resolve_tagged(body, mentions)
-        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
-    _, mentions, _ = entity_tables(resolved)
+    _, mentions, _ = _tables_of_tagged(tagged)
     types = {(m["article_id"], m["text"]): m["type"] for m in mentions}
     assert types["a10", "Newcastle"] == "ORG"
     assert types["a11", "Hague"] == "PERSON"

@@ -400,9 +400,19 @@ def _courtesy_titled(mention: Mention, before: str) -> bool:
     return not (title.group(0).startswith("Miss") and gazetteer.lookup(mention.text))
 
 
+# A person's age in apposition, as news gives it: "Vera Peete, 47, of
+# Antioch", "Staunton, 49, who". Not a count ("Across China, 40,171 people")
+# nor a version list ("Windows 95, 98, ME").
+_AGE_AFTER = re.compile(r",\s+(?:aged\s+)?\d{1,2},(?!\d)")
+
+
+def _aged(mention: Mention, after: str) -> bool:
+    return bool(_AGE_AFTER.match(after)) and not mention.text[-1:].isdigit()
+
+
 def _retyped(mention: Mention, before: str, after: str = "") -> str:
     text, label = mention.text, mention.type
-    if label != "PERSON" and _courtesy_titled(mention, before):
+    if label != "PERSON" and (_courtesy_titled(mention, before) or _aged(mention, after)):
         return "PERSON"
     if label != "WORK_OF_ART" and (_WORK_BEFORE.search(before) or _WORK_AFTER.match(after)):
         return "WORK_OF_ART"
@@ -714,10 +724,14 @@ def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
 
 
 def _retype_clusters(body: str, clusters: list[Cluster]) -> None:
-    """What the article says of a whole cluster: a club, or a titled person."""
+    """What the article says of a whole cluster: a club, or a person by a
+    title or an age."""
     for cluster in clusters:
         if _is_club(body, cluster):
             cluster.type = "ORG"
+            cluster.typed_by_text = True
+        elif any(_aged(m, body[m.end : m.end + 16]) for m in cluster.mentions):
+            cluster.type = "PERSON"
             cluster.typed_by_text = True
         elif cluster.type == "PERSON":
             cluster.typed_by_text = any(
