@@ -211,6 +211,24 @@ def test_an_age_in_apposition_says_a_person():
     assert (cluster.name, cluster.type, len(cluster.mentions)) == ("Imelda Staunton", "PERSON", 2)
 
 
+def test_a_titled_name_is_a_person_though_it_reads_as_a_nationality():
+    body = "Pope Francis spoke in Rome. Francis said the church must change."
+    (cluster,), _ = _resolve_tagged(body, [("Francis", "NORP"), ("Francis", "NORP")])
+    assert (cluster.name, cluster.key, cluster.type, cluster.typed_by_text) == (
+        "Francis",
+        "francis",
+        "PERSON",
+        True,
+    )
+    body = "The Belgian won the final. The Belgian thanked the Swedes."
+    clusters, _ = _resolve_tagged(body, [("Belgian", "NORP"), ("Belgian", "NORP")])
+    assert [(c.name, c.type) for c in clusters] == [("Belgian", "NORP")]
+    # A title's word that ends a sentence titles nobody.
+    body = "He will stay on as an MP. Tory headquarters disagreed."
+    clusters, _ = _resolve_tagged(body, [("Tory", "NORP")])
+    assert [(c.name, c.type) for c in clusters] == [("Tory", "NORP")]
+
+
 def test_a_list_the_model_read_as_one_name_is_its_names():
     body = (
         "Chelsea fielded Makelele, Lampard and Duff. The Bureau of Alcohol, Tobacco, "
@@ -915,6 +933,20 @@ def test_every_other_occurrence_of_a_tagged_form_is_a_mention():
     for c in clusters:
         for m in c.mentions:
             assert body[m.start : m.end] == m.text
+
+
+def test_a_bare_name_is_not_the_person_whose_hyphenated_surname_ends_with_it():
+    """ "Lewis-Francis" is the surname of Mark Lewis-Francis; a "Francis" who
+    is a person elsewhere (the Pope) is not him."""
+    tagged = [("Mark Lewis-Francis ran.", [("Mark Lewis-Francis", "PERSON")])] * 4
+    tagged += [("Pope Francis spoke. Francis left.", [("Francis", "PERSON")] * 2)]
+    tagged += [("Dai Greene ran.", [("Dai Greene", "PERSON")])] * 4
+    tagged += [("Greene won. Greene left.", [("Greene", "PERSON")] * 2)]
+    entities, mentions, _ = _tables_of_tagged(tagged)
+    name_of = {e["entity_id"]: e["name"] for e in entities}
+    named = {(m["text"], name_of[m["entity_id"]]) for m in mentions}
+    assert ("Francis", "Francis") in named and ("Francis", "Mark Lewis-Francis") not in named
+    assert ("Greene", "Dai Greene") in named
 
 
 def test_a_one_word_person_the_corpus_writes_after_on_is_a_platform():

@@ -139,8 +139,11 @@ class EntityStats:
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
                     self.openers[words[0], key] += 1
-                    self.surnames[words[-1]] += len(cluster.mentions)
-                    self.bearers[words[-1], key] += 1
+                    # The surname as written: "Lewis-Francis", not "Francis"
+                    # (the key spells the hyphen as a space).
+                    surname = name_key(cluster.name.split()[-1])
+                    self.surnames[surname] += len(cluster.mentions)
+                    self.bearers[surname, key] += 1
                 else:
                     self.other_openers[words[0], key] += 1
             geo = cluster.place.geonames_id if cluster.place else None

@@ -54,7 +54,10 @@ _TITLE_WORDS = (
     "Congresswoman|Spokesman|Spokeswoman|Deputy|Vice President"
 )
 _TITLES = re.compile(rf"^(?:[A-Z][\w.-]*\s+){{0,3}}?(?:{_TITLE_WORDS})\.?\s+(?=[A-Z])")
-_TITLE_BEFORE = re.compile(rf"\b(?:{_TITLE_WORDS})\.?\s+$")
+# Before a name, a full stop only closes an abbreviated title ("Mr. Romney");
+# after any other title it ends a sentence ("… as an MP. Tory headquarters").
+_DOTTED_TITLES = "Mr|Mrs|Ms|Dr|Prof|Gen|Col|Capt|Lt|Sgt|Rev|Sen|Rep|Gov"
+_TITLE_BEFORE = re.compile(rf"\b(?:(?:{_DOTTED_TITLES})\.|(?:{_TITLE_WORDS}))\s+$")
 _TITLE = re.compile(rf"(?:{_TITLE_WORDS})\.?", re.IGNORECASE)
 _NAMES_WITH_TITLES = frozenset({"ORG", "GPE", "LOC", "FAC"})
 _COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Mx)\.?\s+(?=[A-Z])")

@@ -730,8 +730,16 @@ def _retype_clusters(body: str, clusters: list[Cluster]) -> None:
         if _is_club(body, cluster):
             cluster.type = "ORG"
             cluster.typed_by_text = True
-        elif any(_aged(m, body[m.end : m.end + 16]) for m in cluster.mentions):
+        elif any(_aged(m, body[m.end : m.end + 16]) for m in cluster.mentions) or (
+            # "Pope Francis" … "Francis": a name that also reads as a
+            # nationality ("Francis" for France, "Philip" for the Philippines);
+            # no nationality is titled.
+            cluster.type == "NORP"
+            and " " not in cluster.key
+            and any(has_title_before(body, m.start) for m in cluster.mentions)
+        ):
             cluster.type = "PERSON"
+            cluster.key = entity_key(cluster.name, "PERSON")
             cluster.typed_by_text = True
         elif cluster.type == "PERSON":
             cluster.typed_by_text = any(
