@@ -171,7 +171,7 @@ def datasette_metadata(package_dir: Path) -> dict:
                 dict.fromkeys(schema.primary_key + hints["sortable_columns"])
             )
         tables[schema.name] = table
-    # The table's search box counts and facets every match: half a second for a
+    # The table's search box counts and facets every match: 0.15–0.25 s for a
     # word found in most of 100,000 articles (benchmarks/serve.py). Where people
     # search, point them to the ranked query, which answers that in 0.1 s. The
     # link is relative to the table's page, so it holds under any base URL.
