@@ -177,12 +177,12 @@ _LIST_ITEM = re.compile(r"[A-Z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){0,2}")
 def _list_items(mention: Mention) -> list[Mention]:
     """The names of a list the model read as one name, each a mention of its
     own. A name with a comma of its own stays whole: a title or a law ("Adios,
-    America"), or an institution whose first part says so ("Bureau of Alcohol,
-    Tobacco, Firearms and Explosives", "University of California, Berkeley",
-    "Senate Health, Education, Labor and Pensions", "House Science, Space and
-    Technology"); so does anything but a
-    list of one- to three-word capitalised names. A place and its state or
-    country ("Paris, Texas") become the two places the model usually finds."""
+    America"), an institution whose first part says so ("Senate Health,
+    Education, Labor and Pensions", "House Science, Space and Technology"),
+    anything but one- to three-word capitalised names ("Bureau of Alcohol,
+    Tobacco, Firearms and Explosives", "University of California, Berkeley").
+    A place and its state or country ("Paris, Texas") become the two places
+    the model usually finds."""
     text = mention.text
     if "," not in text or mention.type in ("LAW", "WORK_OF_ART"):
         return [mention]
