@@ -88,12 +88,14 @@ class EntityStats:
     ("Manchester" the city is evidence against "Manchester" the person).
     ``openers``: (first word, name key) → clusters, for 2–3 word PERSON names;
     ``other_openers`` the same for names of other types ("New York Times").
-    ``surnames``: last word → mentions of 2–3 word PERSON names ending with it.
-    ``bearers``: (last word, name key) → clusters, for 2–3 word PERSON names:
+    ``surnames``: surname (last word, or a double-barrelled one whole: see
+    ``_surname``) → mentions of 2–3 word PERSON names ending with it.
+    ``bearers``: (surname, name key) → clusters, for 2–3 word PERSON names:
     whom a bare surname may name.
     ``capitals``: name key → mentions written in capitals ("UN", "TRUMP").
     ``after_on``: one-word name key → its PERSON mentions written after "on" or
-    "via" ("on Twitter"); ``after_the`` the same after a lower-case "the".
+    "via" ("on Twitter"); ``after_the`` the same after a lower-case "the";
+    ``titled``: one-word name key → its PERSON clusters with a title ("Mr Murdoch").
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     """
@@ -108,6 +110,7 @@ class EntityStats:
     capitals: Counter = field(default_factory=Counter)
     after_on: Counter = field(default_factory=Counter)
     after_the: Counter = field(default_factory=Counter)
+    titled: Counter = field(default_factory=Counter)
 
     @classmethod
     def of(cls, clusters: list[Cluster]) -> EntityStats:
@@ -135,13 +138,13 @@ class EntityStats:
                 self.after_on[key] += cluster.after_on
             if cluster.after_the:
                 self.after_the[key] += cluster.after_the
+            if cluster.titled:
+                self.titled[key] += 1
             words = key.split()
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
                     self.openers[words[0], key] += 1
-                    # The surname as written: "Lewis-Francis", not "Francis"
-                    # (the key spells the hyphen as a space).
-                    surname = name_key(cluster.name.split()[-1])
+                    surname = _surname(cluster.name, words)
                     self.surnames[surname] += len(cluster.mentions)
                     self.bearers[surname, key] += 1
                 else:
@@ -151,6 +154,17 @@ class EntityStats:
                 if alias.isupper() and 2 <= len(alias) <= 8:
                     entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.name, geo)
                     self.acronyms[entry] += 1
+
+
+def _surname(name: str, words: list[str]) -> str:
+    """The key of a full name's surname: its last word, or a double-barrelled
+    one whole ("Lewis-Francis", not "Francis"; the key spells the hyphen as a
+    space), but not a particle's ("al-Assad" is "Assad")."""
+    last = name.split()[-1]
+    parts = last.split("-")
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        return name_key(last)
+    return words[-1]
 
 
 def _vote(key: str, kinds: Counter, places: Counter | None, stats: EntityStats) -> str | None:
@@ -198,10 +212,16 @@ def _media(stats: EntityStats, types: dict[str, str]) -> dict[str, str]:
 
 
 # A one-word "person" the corpus writes after a lower-case "the" in at least
-# this share of at least this many mentions is not one, unless it ends a
-# person's full name.
+# this share of at least this many mentions is not one (unless something says
+# it is: see ``_groups``).
 _GROUP_SHARE = 0.4
-_GROUP_MENTIONS = 3
+_GROUP_MENTIONS = 5
+# Ranks said alone ("the Duchess", "the Emir"), besides the titles that stand
+# before names.
+_RANKS = frozenset(
+    {"duke", "duchess", "emir", "sultan", "emperor", "empress", "cardinal", "imam", "rabbi"}
+    | {"tsar", "czar", "shah"}
+)
 
 
 def _groups(stats: EntityStats, types: dict[str, str], first_names: set[str]) -> dict[str, str]:
@@ -211,15 +231,28 @@ def _groups(stats: EntityStats, types: dict[str, str], first_names: set[str]) ->
     written before people's names too, as a noun's modifier ("the Obama
     administration") or for a family ("the Clintons"): a name that ends a full
     name the corpus calls a person, in the singular or the plural, or opens
-    one, stays a person; and so does a title said alone ("the Queen")."""
+    one, stays a person; and so does a name an article titles ("Mr Murdoch"
+    beside "the Murdoch empire"), and a title or rank said alone ("the Queen",
+    "the Duchess")."""
     return {
         key: "ORG"
         for key in _mostly_written_so(stats.after_the, stats, types, _GROUP_SHARE, _GROUP_MENTIONS)
-        if not stats.surnames[key]
-        and not (key.endswith("s") and stats.surnames[key[:-1]])
+        if not stats.titled[key]
+        and not any(stats.surnames[k] for k in _singulars(key))
         and key not in first_names
         and not is_title(key)
+        and key not in _RANKS
     }
+
+
+def _singulars(key: str) -> list[str]:
+    """The key, and what it is the plural of ("clintons", "bushes", "joneses")."""
+    forms = [key]
+    if key.endswith("es"):
+        forms.append(key[:-2])
+    if key.endswith("s"):
+        forms.append(key[:-1])
+    return forms
 
 
 def _mostly_written_so(
