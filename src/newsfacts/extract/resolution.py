@@ -455,16 +455,16 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
         return "PERSON"
     if label != "WORK_OF_ART" and (_WORK_BEFORE.search(before) or _WORK_AFTER.match(after)):
         return "WORK_OF_ART"
+    places = gazetteer.lookup(text)
     if (
         label not in ("PERSON", "WORK_OF_ART")
         # The model calls a few journalists organisations ("NBC's Lester Holt").
         and (label != "ORG" or _PROGRAMME_NAME.search(text))
         and _BROADCASTER_BEFORE.search(before)
-        and not gazetteer.lookup(text)  # "CNN's New York office"
+        and not places  # "CNN's New York office"
     ):
         return "WORK_OF_ART"
     before = before[-12:]  # the window the locative rule below was measured with
-    places = gazetteer.lookup(text)
     if shaped := _shape_type(text, label):
         return shaped
     if (
