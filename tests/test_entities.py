@@ -1084,6 +1084,13 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         # A party's members are a group; a book's title stays a work.
         ("Lib Dems", "PERSON", "NORP"),
         ("How to Turn Republicans", "WORK_OF_ART", "WORK_OF_ART"),
+        # A broadcaster's programme; its channels stay organisations.
+        ("NBC Nightly News", "ORG", "WORK_OF_ART"),
+        ("Fox & Friends", "ORG", "WORK_OF_ART"),
+        ("CBS This Morning", "EVENT", "WORK_OF_ART"),
+        ("Fox News", "ORG", "ORG"),
+        ("BBC Radio Five Live", "ORG", "ORG"),
+        ("Sky Sports", "ORG", "ORG"),
     ],
 )
 def test_a_name_s_last_word_can_say_it_is_a_law_or_an_event(text, label, expected):

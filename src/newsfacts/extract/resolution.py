@@ -62,6 +62,16 @@ _WORK_BEFORE = re.compile(
     r"(?:\s+(?:such\s+as|including|like))?\s+[\"“‘']?$"
 )
 _WORK_AFTER = re.compile(r"[\"”’']?\s+(?:album|single|EP)\b")
+# A broadcaster's name followed by a programme's words is the programme, not
+# the network: "NBC Nightly News", "Fox & Friends", "CBS This Morning", "Fox
+# News Sunday", "PBS NewsHour". The channels themselves end otherwise ("Fox
+# News", "BBC Radio Five Live", "Sky Sports").
+_PROGRAMME = re.compile(
+    r"^(?:CNN|CNBC|MSNBC|NBC|CBS|ABC|PBS|HBO|NPR|Fox|Sky|BBC(?: One| Two| Three| Four)?|ITV\d?)"
+    r"(?: & [A-Z]\w+| (?:(?!Radio )[A-Z][\w’'-]+ )*(?:Nightly News|Evening News|News Tonight|"
+    r"News Sunday|This Morning|This Week|Tonight|Today|Newsroom|NewsHour|Newsnight|"
+    r"Breakfast|Show|Unfiltered|Primetime))$"
+)
 # Names whose last word says what they are, whatever the model called them:
 # "National Defense Authorization Act", "Kyoto Protocol" (laws); "Sydney
 # Olympics", "Rotterdam Film Festival", "Davis Cup" (events). At least two
@@ -385,6 +395,7 @@ def _join_particles(body: str, mentions: list[Mention]) -> list[Mention]:
 _NAME_SHAPES = (
     (_INSTITUTION, ("GPE", "LOC", "PERSON", "FAC", "NORP"), "ORG"),
     (_AWARD, ("ORG", "PERSON", "EVENT", "PRODUCT"), "WORK_OF_ART"),
+    (_PROGRAMME, ("ORG", "PERSON", "EVENT", "PRODUCT", "FAC", "GPE"), "WORK_OF_ART"),
     (_LAW, ("ORG", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART"), "LAW"),
     (_EVENT, ("ORG", "PERSON", "FAC", "LAW", "PRODUCT", "GPE"), "EVENT"),
     (_CLUB, ("PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT"), "ORG"),
