@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 import newsfacts
+from newsfacts.entities import entity_tables, resolve_articles
 from newsfacts.evaluation import score_entities
 from newsfacts.extract.article import to_article_row
-from newsfacts.extract.ner import ENTITY_TYPES, bare_model, recognise
+from newsfacts.extract.ner import ENTITY_TYPES, Recognised, bare_model, recognise
 from newsfacts.extract.resolution import acronym_definitions, name_key, resolve
 from newsfacts.extract.scraped import extract_scraped
 from newsfacts.ingest import SourceFile, read_source
@@ -545,7 +546,7 @@ def test_the_vote_does_not_depend_on_the_model_s_type():
         stats.add(clusters)
     table = EntityTable(Decisions.from_stats(stats))
     for i, clusters in enumerate(articles):
-        table.add(f"a{i}", clusters)
+        table.add({"article_id": f"a{i}", "body": clusters[0].name}, clusters, [])
     rows = list(table.rows())
     assert [(r["type"], r["article_count"], r["mention_count"]) for r in rows] == [("NORP", 3, 8)]
 
@@ -645,8 +646,9 @@ def _tables_of_tagged(tagged: list[tuple[str, list[tuple[str, str]]]]):
 
     resolved = []
     for i, (body, mentions) in enumerate(tagged):
-        clusters, _ = _resolve_tagged(body, mentions)
-        resolved.append(({"article_id": f"a{i:02d}", "body": body}, clusters, None))
+        clusters, found = _resolve_tagged(body, mentions)
+        article = {"article_id": f"a{i:02d}", "body": body}
+        resolved.append((article, clusters, Recognised(found, [(0, len(body))])))
     return entity_tables(resolved)
 
 
@@ -1164,3 +1166,95 @@ def test_a_country_code_the_table_gives_two_items_gets_none():
     assert twice and not twice & set(items)
     somalia = gazetteer.lookup("Somalia")[0]
     assert somalia.kind == "country" and gazetteer.wikidata_item(somalia) is None
+
+
+def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
+    """Three articles tag "Zorblex"; a fourth writes it untagged, twice: both
+    are mentions of the same entity, as is a full name after a title and a
+    place (linked like the tagged ones)."""
+    tagged = [("Zorblex said on Monday it would act.", [("Zorblex", "ORG")])] * 3
+    tagged += [("Rain fell on Cardiff today.", [("Cardiff", "GPE")])] * 3
+    tagged += [("Then Ada Quillon spoke.", [("Ada Quillon", "PERSON")])] * 3
+    untagged = (
+        "She posted on Zorblex, and Zorblex's page said so "
+        "as President Ada Quillon played in Cardiff on Saturday."
+    )
+    tagged += [(untagged, [])]
+    # Addresses are not the word in lower case; an abbreviation is not the word.
+    tagged += [("See zorblex.com on ice.", [])] * 5
+    tagged += [("Follow @zorblex or x.com/zorblex.", [])] * 5
+    tagged += [("They said ICE was right.", [("ICE", "ORG")])] * 3
+    tagged += [("They skated on ice as ICE agents watched.", [])]
+    # Where the model did tag the name (with another type), it is not tagged twice.
+    tagged += [("She posted on Zorblex that day.", [("Zorblex", "PERSON")])]
+    entities, mentions, _ = _tables_of_tagged(tagged)
+    by_name = {e["name"]: e for e in entities}
+    found = [m for m in mentions if m["article_id"] == "a09"]
+    assert [m["text"] for m in found] == ["Zorblex", "Zorblex", "Ada Quillon", "Cardiff"]
+    assert [m["text"] for m in mentions if m["article_id"] == "a23"] == ["ICE"]
+    assert [m["text"] for m in mentions if m["article_id"] == "a24"] == ["Zorblex"]
+    for m in found:
+        assert untagged[m["start"] : m["end"]] == m["text"]
+        assert m["entity_id"] == by_name[m["text"]]["entity_id"]
+        assert m["type"] == by_name[m["text"]]["type"]
+    assert by_name["Zorblex"]["article_count"] == 5
+    assert by_name["Cardiff"]["article_count"] == 4
+    assert by_name["Zorblex"]["mention_count"] == 6
+    assert by_name["Cardiff"]["country_code"] == "GB"
+
+
+def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
+    """Not inside a longer name, an address or a hyphenated word; a one-word
+    name not at a sentence's start, nor where the article (or more articles
+    than tag it) also write it in lower case, nor when it names people, works or
+    products differently in different articles; no plural abbreviation; no name
+    fewer than three articles tag."""
+    known = [
+        ("Zorblex", "ORG"),
+        ("State", "ORG"),
+        ("Union", "ORG"),
+        ("Quillon", "PERSON"),
+        ("MPs", "ORG"),
+        ("Ada Quillon", "PERSON"),
+    ]
+    tagged = [(f"They said {name} was right.", [(name, kind)]) for name, kind in known] * 3
+    tagged += [("They said City was right.", [("City", "GPE")])] * 3
+    tagged += [("The city grew.", [])] * 4
+    tagged += [("They said Vexor was right.", [("Vexor", "ORG")])] * 2
+    untagged = (
+        "They watched Zorblex Live. See Zorblex.com or the anti-Zorblex group. "
+        "Zorblex is big. The Secretary of State met. The Union met; a union formed. "
+        "They met Quillon and MPs in City and Vexor, the Ada Quillons of this world, "
+        "an Ada Quillon-style speech and ada.quillon@zorblex.com."
+    )
+    tagged += [(untagged, [])]
+    _, mentions, _ = _tables_of_tagged(tagged)
+    assert [m["text"] for m in mentions if m["article_id"] == f"a{len(tagged) - 1:02d}"] == []
+
+
+def test_on_real_articles_a_name_is_found_where_the_model_missed_it(corpus_dir):
+    """The model tags "Facebook" in only some of the corpus's articles that
+    write it ("posted on Facebook", "his Facebook page" go untagged); built
+    together, every article that writes it between lower-case words has a
+    mention of the one Facebook entity."""
+    folder = corpus_dir / "article-bias-prediction" / "jsons"
+    between_words = re.compile(r"(?<=[a-z,] )Facebook(?=['’]s | [a-z]|[,;]|\.(?!\w))")
+    articles = []
+    for path in sorted(folder.glob("*.json")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "Facebook" not in text:
+            continue
+        reading = read_source(SourceFile(path, path.name, "corpus"))
+        row = to_article_row(reading.records[0])
+        if between_words.search(row["body"]):
+            articles.append({"article_id": f"{len(articles):016x}", "body": row["body"]})
+        if len(articles) == 16:
+            break
+    assert len(articles) == 16
+    bodies = [a["body"] for a in articles]
+    tagged = sum(any(e.text == "Facebook" for e in doc.ents) for doc in bare_model().pipe(bodies))
+    entities, mentions, _ = entity_tables(resolve_articles(articles))
+    (facebook,) = [e for e in entities if e["name"] == "Facebook"]
+    assert facebook["type"] == "ORG"
+    linked = {m["article_id"] for m in mentions if m["entity_id"] == facebook["entity_id"]}
+    assert tagged < len(articles) == len(linked)

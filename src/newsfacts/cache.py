@@ -176,7 +176,7 @@ class Cache:
             found = known.get(known.key(article.row))
             if found is None:
                 return None
-            article.clusters, article.finds = found
+            article.clusters, article.finds, article.sentences = found
         return articles
 
     def put(self, key: str, result: FileResult) -> None:
@@ -191,7 +191,7 @@ class Cache:
             if article.clusters is not None:
                 article_key = known.key(article.row)
                 if not known.has(article_key):
-                    known.put(article_key, (article.clusters, article.finds))
+                    known.put(article_key, (article.clusters, article.finds, article.sentences))
         light = [ArticleResult(a.row, stats=a.stats) for a in result.articles]
         _write_atomically(self._path(key, "articles"), light)
         result.articles = []
@@ -200,9 +200,9 @@ class Cache:
 
 
 class ArticleCache:
-    """Entity clusters and facts of one article body, keyed by the body, its
-    published date (relative dates resolve against it) and the pipeline
-    fingerprint. The same text under another title, in another file or in a
+    """Entity clusters, facts and sentence offsets of one article body, keyed
+    by the body, its published date (relative dates resolve against it) and
+    the pipeline fingerprint. The same text under another title, in another file or in a
     later build costs no NER."""
 
     def __init__(self, folder: Path) -> None:
@@ -218,7 +218,7 @@ class ArticleCache:
 
     def get(self, key: str):
         value = _read_entry(self._path(key))
-        return value if isinstance(value, tuple) and len(value) == 2 else None
+        return value if isinstance(value, tuple) and len(value) == 3 else None
 
     def has(self, key: str) -> bool:
         return self._path(key).is_file()

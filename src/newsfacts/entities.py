@@ -33,6 +33,7 @@ from newsfacts.extract.resolution import (
     name_key,
     resolve,
 )
+from newsfacts.known_names import KnownNames, prose_words_in_lower_case
 
 # Ties between an entity's types go to the type listed first in the contract.
 _PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
@@ -98,6 +99,9 @@ class EntityStats:
     ``titled``: one-word name key → its PERSON clusters with a title ("Mr Murdoch").
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
+    ``forms``: (form as written, type, linked to a place) → clusters with a
+    mention so written; ``lower_words``: word → articles whose prose writes it
+    in lower case (see ``newsfacts.known_names``; counted with ``add_words``).
     """
 
     types: Counter = field(default_factory=Counter)
@@ -111,6 +115,8 @@ class EntityStats:
     after_on: Counter = field(default_factory=Counter)
     after_the: Counter = field(default_factory=Counter)
     titled: Counter = field(default_factory=Counter)
+    forms: Counter = field(default_factory=Counter)
+    lower_words: Counter = field(default_factory=Counter)
 
     @classmethod
     def of(cls, clusters: list[Cluster]) -> EntityStats:
@@ -123,6 +129,10 @@ class EntityStats:
     def merge(self, other: EntityStats) -> None:
         for counts in fields(self):
             getattr(self, counts.name).update(getattr(other, counts.name))
+
+    def add_words(self, body: str) -> None:
+        """Count the lower-case words of an article's prose (once per article)."""
+        self.lower_words.update(prose_words_in_lower_case(body))
 
     def add(self, clusters: list[Cluster]) -> None:
         for cluster in clusters:
@@ -140,6 +150,9 @@ class EntityStats:
                 self.after_the[key] += cluster.after_the
             if cluster.titled:
                 self.titled[key] += 1
+            for form in {m.text for m in cluster.mentions}:
+                if len(form) >= 3 and form[:1].isupper():
+                    self.forms[form, cluster.type, cluster.place is not None] += 1
             words = key.split()
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
@@ -279,6 +292,7 @@ class Decisions:
     acronyms: dict[str, str]
     people: dict[str, str] = field(default_factory=dict)
     variants: dict[str, str] = field(default_factory=dict)
+    known: KnownNames = field(default_factory=lambda: KnownNames({}))
 
     @classmethod
     def from_stats(cls, stats: EntityStats) -> Decisions:
@@ -312,6 +326,7 @@ class Decisions:
                 seen[acronym].add(_identity("ORG", entity_key(name, "ORG"), geo))
         decisions.acronyms = {a: next(iter(keys)) for a, keys in seen.items() if len(keys) == 1}
         decisions.people, decisions.variants = _surname_bearers(stats, decisions)
+        decisions.known = KnownNames.from_counts(stats.forms, stats.lower_words, decisions.type_of)
         return decisions
 
     def type_of(self, kind: str, name: str, geonames_id) -> str:
@@ -420,10 +435,16 @@ class EntityTable:
         self.decisions = decisions
         self.entities: dict[str, _Entity] = defaultdict(_Entity)
 
-    def add(self, article_id: str, clusters: list[Cluster]) -> tuple[list[dict], dict[int, str]]:
+    def add(
+        self, article: dict, clusters: list[Cluster], sentences: list[tuple[int, int]]
+    ) -> tuple[list[dict], dict[int, str]]:
         """The article's mention rows and the entity id of each cluster (by
-        ``id(cluster)``). Cluster types (and the keys that depend on them) are set
-        to the corpus vote, in place."""
+        ``id(cluster)``), with the names the corpus knows that the article
+        writes added (``known_names``; their clusters have ids too). Cluster
+        types (and the keys that depend on them) are set to the corpus vote, in
+        place."""
+        article_id = article["article_id"]
+        clusters = self.decisions.known.find(article["body"], clusters, sentences)
         mentions = []
         cluster_ids: dict[int, str] = {}
         for cluster in clusters:
@@ -504,12 +525,13 @@ def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
     """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``)
     for articles held in memory: ``(article, clusters, recognised)`` triples."""
     stats = EntityStats()
-    for _, clusters, _ in resolved:
+    for article, clusters, _ in resolved:
         stats.add(clusters)
+        stats.add_words(article["body"])
     table = EntityTable(Decisions.from_stats(stats))
     mentions, cluster_ids = [], {}
-    for article, clusters, _ in resolved:
-        rows, ids = table.add(article["article_id"], clusters)
+    for article, clusters, recognised in resolved:
+        rows, ids = table.add(article, clusters, recognised.sentences)
         mentions.extend(rows)
         cluster_ids.update(ids)
     return list(table.rows()), mentions, cluster_ids

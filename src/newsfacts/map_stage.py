@@ -49,6 +49,9 @@ class ArticleResult:
     clusters: list[Cluster] | None = None
     finds: FactFinds | None = None
     stats: EntityStats | None = None
+    # (start, end) of each sentence of the body: where the reduce stage
+    # locates the mentions it adds (``newsfacts.known_names``).
+    sentences: list[tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         key = known.key(article.row) if known else None
         found = known.get(key) if known else None
         if found is not None:
-            article.clusters, article.finds = found
+            article.clusters, article.finds, article.sentences = found
         else:
             todo.append((article, key))
         spent["cache"] += time.perf_counter() - started
@@ -169,11 +172,13 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         article.clusters = resolve(article.row["body"], recognised)
         resolved_at = time.perf_counter()
         # The raw NER output is not kept: the clusters hold every mention the
-        # tables need, and the facts are found while the sentences are at hand.
+        # tables need, the facts are found while the sentences are at hand, and
+        # of the sentences only their offsets are kept.
         article.finds = find_facts(article.row, article.clusters, recognised.sentences)
+        article.sentences = recognised.sentences
         finished = time.perf_counter()
         if known:
-            known.put(key, (article.clusters, article.finds))
+            known.put(key, (article.clusters, article.finds, article.sentences))
         spent["entities"] += recognised_at - started
         spent["resolve"] += resolved_at - recognised_at
         spent["facts (find)"] += finished - resolved_at

@@ -162,13 +162,14 @@ class Reducer:
             self.sinks["articles"].add(row)
             if entities:
                 stats.merge(article.stats)
+                stats.add_words(row["body"])
 
     def write_entities_and_facts(self, stats: EntityStats) -> None:
         """Pass 2: entity ids, mentions and facts, article by article."""
         table = EntityTable(Decisions.from_stats(stats))
         for _, article in self._articles(self.valid, entities=True):
             step = time.perf_counter()
-            mentions, cluster_ids = table.add(article.row["article_id"], article.clusters)
+            mentions, cluster_ids = table.add(article.row, article.clusters, article.sentences)
             middle = time.perf_counter()
             facts = article_facts(article.row, article.clusters, None, cluster_ids, article.finds)
             self.timings["entity ids"] += middle - step

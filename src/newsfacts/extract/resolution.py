@@ -358,7 +358,7 @@ def _purpose_end(body: str, m: Mention) -> int | None:
     purpose = _PURPOSE.match(body, m.end)
     if not purpose or purpose.group(1).endswith(("’s", "'s", "’", "'")):
         return None  # "the Council for Alabama's schools": a possessive ends no name
-    if any(word in _CALENDAR for word in purpose.group(1).split()):
+    if any(word in CALENDAR for word in purpose.group(1).split()):
         return None
     return purpose.end()
 
@@ -590,7 +590,7 @@ def _with_acronyms(body: str, mentions: list[Mention], sentence_of) -> tuple[lis
     return sorted(merged.values(), key=lambda m: (m.start, m.end)), aliases
 
 
-def _sentence_locator(sentences: list[tuple[int, int]]):
+def sentence_locator(sentences: list[tuple[int, int]]):
     starts = [start for start, _ in sentences]
 
     def locate(mention: Mention) -> Mention:
@@ -608,7 +608,7 @@ def _canonical(texts: list[str]) -> str:
 
 def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> list[Cluster]:
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
-    locate = _sentence_locator(recognised.sentences or [(0, len(body))])
+    locate = sentence_locator(recognised.sentences or [(0, len(body))])
     mentions = _fixed_mentions(body, recognised.mentions, steps)
     if "spans" in steps:
         mentions = _with_nationalities(body, mentions, locate)
@@ -647,7 +647,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     return sorted(clusters, key=lambda c: (c.mentions[0].start, c.key))
 
 
-class _Taken:
+class Taken:
     """The spans an article's mentions cover, to tell whether a mention added
     where the model found none would overlap one (the mentions do not overlap
     each other, so the neighbours by start are the only ones to look at)."""
@@ -673,7 +673,7 @@ def _with_added(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
 # Premiership" are names the model may have missed whole), nor preceded by one
 # that is not a sentence's first word ("Massenet's Thais", an opera).
 _LONE_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
-_CAPITALISED_BEFORE = re.compile(r"[^\s.!?\"“]\s+[A-Z][\w'’-]*\s+$")
+_CAPITALISED_BEFORE = re.compile(r"[^\s.!?\"“”]\s+[A-Z][\w'’-]*\s+$")
 
 
 # "In English", "speaks Spanish", "Spanish-language hip-hop": a language, which
@@ -700,7 +700,7 @@ _NOUN_AFTER = re.compile(
 def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Mention]:
     """Add the nationality words the model left untagged ("two of the best
     English kickers"; 300 in the shared corpus) as NORP mentions."""
-    taken = _Taken((m.start, m.end) for m in mentions)
+    taken = Taken((m.start, m.end) for m in mentions)
     found = []
     for word in _LONE_CAPITALISED.finditer(body):
         if not gazetteer.is_nationality_word(word.group(0)):
@@ -719,7 +719,7 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     return _with_added(mentions, found)
 
 
-_CALENDAR = frozenset(
+CALENDAR = frozenset(
     [
         "January",
         "February",
@@ -745,6 +745,16 @@ _CALENDAR = frozenset(
 _CAPITALISED_AFTER = re.compile(r"\s+[A-Z]")
 
 
+def runs_into_a_name(body: str, start: int, end: int) -> bool:
+    """Whether the words at ``start:end`` run into a capitalised word before
+    (not one that only opens a sentence) or after: part of a longer name
+    ("Trump Tower", "Chief Justice")."""
+    return bool(
+        _CAPITALISED_AFTER.match(body, end)
+        or _CAPITALISED_BEFORE.search(body, max(0, start - 30), start)
+    )
+
+
 def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
     """Every other occurrence of a form an entity of the article is written in
     is a mention of it: the model tags "Nancy Pelosi" and one "Pelosi", and
@@ -758,22 +768,18 @@ def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
         if cluster.type == "NORP":
             continue  # "English" the people is also the language: "only English was spoken"
         for form in sorted({m.text for m in cluster.mentions}):
-            if len(form) < 3 or not form[:1].isupper() or form in _CALENDAR:
+            if len(form) < 3 or not form[:1].isupper() or form in CALENDAR:
                 continue
             if " " not in form and form.lower() in words:
                 continue
             forms.setdefault(form, cluster)
     if not forms:
         return
-    taken = _Taken((m.start, m.end) for c in clusters for m in c.mentions)
+    taken = Taken((m.start, m.end) for c in clusters for m in c.mentions)
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
     for hit in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", body):
         start, end = hit.span()
-        if taken.overlaps(start, end):
-            continue
-        if _CAPITALISED_AFTER.match(body, end) or _CAPITALISED_BEFORE.search(
-            body, max(0, start - 30), start
-        ):
+        if taken.overlaps(start, end) or runs_into_a_name(body, start, end):
             continue
         cluster = forms[hit.group(0)]
         cluster.mentions.append(locate(Mention(start, end, hit.group(0), cluster.type, 0, 0, 0)))
@@ -812,7 +818,7 @@ _PARTY_STATE = re.compile(r"\b[RDI]-([A-Z][A-Za-z.]*(?: [A-Z][a-z.]+)?)(?=[),;])
 
 def _with_party_states(body: str, mentions: list[Mention], locate) -> list[Mention]:
     """Add the states of US politicians' party labels as GPE mentions."""
-    taken = _Taken((m.start, m.end) for m in mentions)
+    taken = Taken((m.start, m.end) for m in mentions)
     found = []
     for label in _PARTY_STATE.finditer(body):
         start, end = label.span(1)
@@ -1029,9 +1035,16 @@ def _is_place(members: list[Mention]) -> bool:
     return kind in ("GPE", "LOC", "FAC") and bool(gazetteer.lookup(members[0].text))
 
 
-def _link_places(clusters: list[Cluster]) -> None:
-    """Link GPE/LOC clusters to the gazetteer, using the article's other places
-    to choose between namesakes; ambiguous names stay unlinked."""
+def link_new_places(clusters: list[Cluster], new: list[Cluster]) -> None:
+    """Link the GPE/LOC clusters of ``new`` with the places of ``clusters`` as
+    their context; those of ``clusters`` keep their links."""
+    _link_places(clusters + new, only=new)
+
+
+def _link_places(clusters: list[Cluster], only: list[Cluster] | None = None) -> None:
+    """Link GPE/LOC clusters (of ``only``, when given) to the gazetteer, using
+    the article's other places to choose between namesakes; ambiguous names
+    stay unlinked."""
     places = [c for c in clusters if c.type in ("GPE", "LOC")]
     candidates = {id(c): gazetteer.lookup(c.name) for c in places}
     context_countries = Counter()
@@ -1049,7 +1062,8 @@ def _link_places(clusters: list[Cluster]) -> None:
                 context_states.add(found[0].admin1)
         if len(found) == 1 and found[0].country_code == "US" and found[0].admin1:
             context_admin1.add(found[0].admin1)
-    for c in places:
+    linked = places if only is None else [c for c in only if c.type in ("GPE", "LOC")]
+    for c in linked:
         c.place = choose_place(candidates[id(c)], context_countries, context_states, context_admin1)
 
 
