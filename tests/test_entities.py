@@ -1085,6 +1085,7 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("Orange County", "GPE", "GPE"),
         # A party's members are a group; a book's title stays a work.
         ("Lib Dems", "PERSON", "NORP"),
+        ("Lib Dem", "PERSON", "NORP"),
         ("How to Turn Republicans", "WORK_OF_ART", "WORK_OF_ART"),
         # A broadcaster's programme; its channels stay organisations.
         ("NBC Nightly News", "ORG", "WORK_OF_ART"),
@@ -1175,9 +1176,10 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     tagged = [("Zorblex said on Monday it would act.", [("Zorblex", "ORG")])] * 3
     tagged += [("Rain fell on Cardiff today.", [("Cardiff", "GPE")])] * 3
     tagged += [("Then Ada Quillon spoke.", [("Ada Quillon", "PERSON")])] * 3
+    tagged += [("Then Zorb Dems spoke.", [("Zorb Dems", "NORP")])] * 3
     untagged = (
         "She posted on Zorblex, and Zorblex's page said so "
-        "as President Ada Quillon played in Cardiff on Saturday."
+        "as President Ada Quillon played in Cardiff on Saturday with Zorb Dems."
     )
     tagged += [(untagged, [])]
     # Addresses are not the word in lower case; an abbreviation is not the word.
@@ -1189,10 +1191,16 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     tagged += [("She posted on Zorblex that day.", [("Zorblex", "PERSON")])]
     entities, mentions, _ = _tables_of_tagged(tagged)
     by_name = {e["name"]: e for e in entities}
-    found = [m for m in mentions if m["article_id"] == "a09"]
-    assert [m["text"] for m in found] == ["Zorblex", "Zorblex", "Ada Quillon", "Cardiff"]
-    assert [m["text"] for m in mentions if m["article_id"] == "a23"] == ["ICE"]
-    assert [m["text"] for m in mentions if m["article_id"] == "a24"] == ["Zorblex"]
+    found = [m for m in mentions if m["article_id"] == "a12"]
+    assert [m["text"] for m in found] == [
+        "Zorblex",
+        "Zorblex",
+        "Ada Quillon",
+        "Cardiff",
+        "Zorb Dems",
+    ]
+    assert [m["text"] for m in mentions if m["article_id"] == "a26"] == ["ICE"]
+    assert [m["text"] for m in mentions if m["article_id"] == "a27"] == ["Zorblex"]
     for m in found:
         assert untagged[m["start"] : m["end"]] == m["text"]
         assert m["entity_id"] == by_name[m["text"]]["entity_id"]
@@ -1216,6 +1224,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         ("Quillon", "PERSON"),
         ("MPs", "ORG"),
         ("Ada Quillon", "PERSON"),
+        ("Zorbish", "NORP"),
     ]
     tagged = [(f"They said {name} was right.", [(name, kind)]) for name, kind in known] * 3
     tagged += [("They said City was right.", [("City", "GPE")])] * 3
@@ -1225,7 +1234,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         "They watched Zorblex Live. See Zorblex.com or the anti-Zorblex group. "
         "Zorblex is big. The Secretary of State met. The Union met; a union formed. "
         "They met Quillon and MPs in City and Vexor, the Ada Quillons of this world, "
-        "an Ada Quillon-style speech and ada.quillon@zorblex.com."
+        "an Ada Quillon-style speech and ada.quillon@zorblex.com, in Zorbish."
     )
     tagged += [(untagged, [])]
     _, mentions, _ = _tables_of_tagged(tagged)

@@ -18,7 +18,8 @@ corpus write it in lower case than tag it ("City" … "the city", "Black" …
 "black"): such names are common words the model sometimes took for names.
 (Not for an abbreviation: "ICE" is not "ice".)
 One-word people, works and products are left alone: "Brown", "Today" and
-"Hero" name different things in different articles.
+"Hero" name different things in different articles; so are nationality words,
+which are also languages ("in English").
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ from newsfacts.extract.resolution import (
 # Tagged in at least this many articles, by one type in this share of them.
 MIN_ARTICLES = 3
 MIN_TYPE_SHARE = 0.75
-_ONE_WORD_AMBIGUOUS = frozenset({"PERSON", "WORK_OF_ART", "PRODUCT"})
+# A one-word person, work or product names different things in different
+# articles ("Brown", "Today", "Hero"); a nationality word is also a language
+# ("in English").
+_ONE_WORD_AMBIGUOUS = frozenset({"PERSON", "WORK_OF_ART", "PRODUCT", "NORP"})
 # A plural of an abbreviation is a common noun: "MPs", "CEOs", "NGOs".
 _ABBREVIATION_PLURAL = re.compile(r"[A-Z]{2,}s")
 # Where a capitalised word may begin a name: not inside a word, an address or
@@ -107,8 +111,6 @@ class KnownNames:
             kind, most = kinds.most_common(1)[0]
             if articles < MIN_ARTICLES or most < MIN_TYPE_SHARE * articles or form in CALENDAR:
                 continue
-            if kind == "NORP":
-                continue  # a nationality word is also a language ("in English")
             if " " not in form and (
                 kind in _ONE_WORD_AMBIGUOUS
                 or (not form.isupper() and lower_words[form.lower()] > articles)
