@@ -1177,9 +1177,11 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     tagged += [("Rain fell on Cardiff today.", [("Cardiff", "GPE")])] * 3
     tagged += [("Then Ada Quillon spoke.", [("Ada Quillon", "PERSON")])] * 3
     tagged += [("Then Zorb Dems spoke.", [("Zorb Dems", "NORP")])] * 3
+    tagged += [("They aired Access Zorblex.", [("Access Zorblex", "WORK_OF_ART")])] * 3
     untagged = (
         "She posted on Zorblex, and Zorblex's page said so "
-        "as President Ada Quillon played in Cardiff on Saturday with Zorb Dems."
+        "as President Ada Quillon played in Cardiff on Saturday with Zorb Dems "
+        '(Photo: Ann Lee/Zorblex) after the "Access Zorblex" tape.'
     )
     tagged += [(untagged, [])]
     # Addresses are not the word in lower case; an abbreviation is not the word.
@@ -1191,23 +1193,25 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     tagged += [("She posted on Zorblex that day.", [("Zorblex", "PERSON")])]
     entities, mentions, _ = _tables_of_tagged(tagged)
     by_name = {e["name"]: e for e in entities}
-    found = [m for m in mentions if m["article_id"] == "a12"]
+    found = sorted((m for m in mentions if m["article_id"] == "a15"), key=lambda m: m["start"])
     assert [m["text"] for m in found] == [
         "Zorblex",
         "Zorblex",
         "Ada Quillon",
         "Cardiff",
         "Zorb Dems",
+        "Zorblex",
+        "Access Zorblex",  # one mention, not "Zorblex" inside it too
     ]
-    assert [m["text"] for m in mentions if m["article_id"] == "a26"] == ["ICE"]
-    assert [m["text"] for m in mentions if m["article_id"] == "a27"] == ["Zorblex"]
+    assert [m["text"] for m in mentions if m["article_id"] == "a29"] == ["ICE"]
+    assert [m["text"] for m in mentions if m["article_id"] == "a30"] == ["Zorblex"]
     for m in found:
         assert untagged[m["start"] : m["end"]] == m["text"]
         assert m["entity_id"] == by_name[m["text"]]["entity_id"]
         assert m["type"] == by_name[m["text"]]["type"]
     assert by_name["Zorblex"]["article_count"] == 5
     assert by_name["Cardiff"]["article_count"] == 4
-    assert by_name["Zorblex"]["mention_count"] == 6
+    assert by_name["Zorblex"]["mention_count"] == 7
     assert by_name["Cardiff"]["country_code"] == "GB"
 
 
@@ -1234,7 +1238,8 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         "They watched Zorblex Live. See Zorblex.com or the anti-Zorblex group. "
         "Zorblex is big. The Secretary of State met. The Union met; a union formed. "
         "They met Quillon and MPs in City and Vexor, the Ada Quillons of this world, "
-        "an Ada Quillon-style speech and ada.quillon@zorblex.com, in Zorbish."
+        "an Ada Quillon-style speech and ada.quillon@zorblex.com, in Zorbish, "
+        "Zorblex & Vexor and Vexor & Zorblex."
     )
     tagged += [(untagged, [])]
     _, mentions, _ = _tables_of_tagged(tagged)

@@ -51,11 +51,14 @@ _ONE_WORD_AMBIGUOUS = frozenset({"PERSON", "WORK_OF_ART", "PRODUCT", "NORP"})
 # A plural of an abbreviation is a common noun: "MPs", "CEOs", "NGOs".
 _ABBREVIATION_PLURAL = re.compile(r"[A-Z]{2,}s")
 # Where a capitalised word may begin a name: not inside a word, an address or
-# a hyphenated compound.
-_WORD_START = re.compile(r"(?<![\w'’.@/-])[A-Z][^\s]*")
+# a hyphenated compound; after a slash, as in a photo credit ("Shealah
+# Craighead/White House").
+_WORD_START = re.compile(r"(?<![\w'’.@-])[A-Z][^\s/]*")
 _TRAILING = ",.;:!?)]\"'”’"
-# The last word of a longer name: "Secretary of State", "Chamber of Commerce".
-_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+of\s+(?:the\s+)?$")
+# The last word of a longer name: "Secretary of State", "Chamber of Commerce";
+# one side of a name joined by "&": "Serbia & Montenegro", "Procter & Gamble".
+_OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?|&\s+)$")
+_AMPERSAND_AFTER = re.compile(r"\s+&\s+[A-Z]")
 # A word of prose in lower case: not part of an address ("facebook.com",
 # "@facebook", "/facebook").
 _LOWER_WORD = re.compile(r"(?<![\w./@-])[a-z]+(?![\w/@-]|\.\w)")
@@ -133,11 +136,15 @@ class KnownNames:
         words = None
         for word in _WORD_START.finditer(body):
             start = word.start()
+            if hits and start < hits[-1][1]:
+                continue  # inside the longer name found just before ("Access Hollywood")
             form = self._form_at(body, start, _first_word(word.group(0)))
             if form is None:
                 continue
             end = start + len(form)
             if taken.overlaps(start, end) or _OF_BEFORE.search(body, max(0, start - 40), start):
+                continue
+            if _AMPERSAND_AFTER.match(body, end):
                 continue
             titled = self.types[form] == "PERSON" and has_title_before(body, start)
             if runs_into_a_name(body, start, end) and not titled:
