@@ -31,9 +31,10 @@ from newsfacts.extract.resolution import (
     entity_key,
     looks_institutional,
     name_key,
+    prose_words_in_lower_case,
     resolve,
 )
-from newsfacts.known_names import KnownNames, prose_words_in_lower_case
+from newsfacts.known_names import KnownNames
 
 # Ties between an entity's types go to the type listed first in the contract.
 _PRIORITY = {kind: i for i, kind in enumerate(ENTITY_TYPES)}
@@ -99,7 +100,7 @@ class EntityStats:
     ``titled``: one-word name key → its PERSON clusters with a title ("Mr Murdoch").
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
-    ``forms``: (form as written, type, linked to a place) → clusters with a
+    ``forms``: (form as written, type, linked to a place) → articles with a
     mention so written; ``lower_words``: word → articles whose prose writes it
     in lower case (see ``newsfacts.known_names``; counted with ``add_words``).
     """
@@ -135,6 +136,8 @@ class EntityStats:
         self.lower_words.update(prose_words_in_lower_case(body))
 
     def add(self, clusters: list[Cluster]) -> None:
+        """Count one article's clusters."""
+        forms = set()
         for cluster in clusters:
             # Counted under the name as written, whatever the model's type:
             # the entity key depends on the type ("Democrats" the NORP group is
@@ -150,9 +153,9 @@ class EntityStats:
                 self.after_the[key] += cluster.after_the
             if cluster.titled:
                 self.titled[key] += 1
-            for form in {m.text for m in cluster.mentions}:
-                if len(form) >= 3 and form[:1].isupper():
-                    self.forms[form, cluster.type, cluster.place is not None] += 1
+            for m in cluster.mentions:
+                if len(m.text) >= 3 and m.text[:1].isupper():
+                    forms.add((m.text, cluster.type, cluster.place is not None))
             words = key.split()
             if 2 <= len(words) <= 3:
                 if cluster.type == "PERSON":
@@ -167,6 +170,7 @@ class EntityStats:
                 if alias.isupper() and 2 <= len(alias) <= 8:
                     entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.name, geo)
                     self.acronyms[entry] += 1
+        self.forms.update(forms)
 
 
 def _surname(name: str, words: list[str]) -> str:
@@ -439,12 +443,12 @@ class EntityTable:
         self, article: dict, clusters: list[Cluster], sentences: list[tuple[int, int]]
     ) -> tuple[list[dict], dict[int, str]]:
         """The article's mention rows and the entity id of each cluster (by
-        ``id(cluster)``), with the names the corpus knows that the article
-        writes added (``known_names``; their clusters have ids too). Cluster
-        types (and the keys that depend on them) are set to the corpus vote, in
-        place."""
+        ``id(cluster)``). ``clusters`` first gains, in place, the names the
+        corpus knows that the article writes and the model missed
+        (``known_names``); cluster types (and the keys that depend on them) are
+        set to the corpus vote, in place too."""
         article_id = article["article_id"]
-        clusters = self.decisions.known.find(article["body"], clusters, sentences)
+        self.decisions.known.find(article["body"], clusters, sentences)
         mentions = []
         cluster_ids: dict[int, str] = {}
         for cluster in clusters:
@@ -523,7 +527,9 @@ class EntityTable:
 
 def entity_tables(resolved) -> tuple[list[dict], list[dict], dict[int, str]]:
     """(entities rows, mentions rows, entity id of each cluster by ``id(cluster)``)
-    for articles held in memory: ``(article, clusters, recognised)`` triples."""
+    for articles held in memory: ``(article, clusters, recognised)`` triples.
+    Each article's ``clusters`` gain the known names' mentions and clusters in
+    place (see ``EntityTable.add``): call it once per resolution."""
     stats = EntityStats()
     for article, clusters, _ in resolved:
         stats.add(clusters)

@@ -6,12 +6,14 @@ write it ("posted on Facebook", "his Facebook page"), "Premiership" in 25 of
 65, "IAAF" in 6 of 17. A user who asks for every article that mentions an
 entity must get all of them, so once the corpus has spoken (the reduce
 stage's first pass), every article is read again for the names that at least
-``MIN_ARTICLES`` other articles tag, written the same way.
+``MIN_ARTICLES`` articles tag, written the same way.
 
 A known name is taken only where it cannot be part of something else: not
 inside or overlapping a mention the article has, not run into a longer
-capitalised name ("Facebook Live", "Chief Justice", "Secretary of State"),
-not an internet address ("Facebook.com"). A one-word name is also passed
+capitalised name ("Facebook Live", "Chief Justice", "Secretary of State",
+"Serbia & Montenegro"), not in an internet address ("Facebook.com",
+"twitter.com/Facebook"). A person's name after a title is taken
+("President Ada Quillon"), unless a capitalised word follows it. A one-word name is also passed
 over at the start of a sentence (where every word is capitalised), in an
 article that writes the word in lower case too, and when more articles of the
 corpus write it in lower case than tag it ("City" … "the city", "Black" …
@@ -37,6 +39,7 @@ from newsfacts.extract.resolution import (
     entity_key,
     link_new_places,
     name_key,
+    prose_words_in_lower_case,
     runs_into_a_name,
     sentence_locator,
 )
@@ -50,32 +53,29 @@ MIN_TYPE_SHARE = 0.75
 _ONE_WORD_AMBIGUOUS = frozenset({"PERSON", "WORK_OF_ART", "PRODUCT", "NORP"})
 # A plural of an abbreviation is a common noun: "MPs", "CEOs", "NGOs".
 _ABBREVIATION_PLURAL = re.compile(r"[A-Z]{2,}s")
-# Where a capitalised word may begin a name: not inside a word, an address or
-# a hyphenated compound; after a slash, as in a photo credit ("Shealah
-# Craighead/White House").
-_WORD_START = re.compile(r"(?<![\w'’.@-])[A-Z][^\s/]*")
+# Where a word may begin a name: not inside a word, an address or a hyphenated
+# compound; after a slash, as in a photo credit ("Shealah Craighead/White
+# House"), unless the slash is an address's. Its first word ends at a space, a
+# slash or a dash.
+_WORD_START = re.compile(r"(?<![\w'’.@-])[^\W\d_][^\s/—–]*")
 _TRAILING = ",.;:!?)]\"'”’"
+_IN_ADDRESS = re.compile(r"(?:://|\w\.\w+/)\S*$")
 # The last word of a longer name: "Secretary of State", "Chamber of Commerce";
 # one side of a name joined by "&": "Serbia & Montenegro", "Procter & Gamble".
 _OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?|&\s+)$")
 _AMPERSAND_AFTER = re.compile(r"\s+&\s+[A-Z]")
-# A word of prose in lower case: not part of an address ("facebook.com",
-# "@facebook", "/facebook").
-_LOWER_WORD = re.compile(r"(?<![\w./@-])[a-z]+(?![\w/@-]|\.\w)")
-# What may follow a name: not a word character, a hyphen, or a dot that goes on
-# into a word ("Facebook.com").
-_RUNS_ON = re.compile(r"[\w-]|\.\w")
+# What may follow a name: not a word character, a hyphen, a slash, or a dot
+# that goes on into a word ("Facebook.com").
+_RUNS_ON = re.compile(r"[\w/-]|\.\w")
 # The start of a sentence or a paragraph, or an opening quote or bracket, right
 # before a word: every word is capitalised there.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’')]*\s+|\n\s*|[\"“‘(\[]\s*)$")
 
 
-def prose_words_in_lower_case(body: str) -> set[str]:
-    return set(_LOWER_WORD.findall(body))
-
-
-def _first_word(text: str) -> str:
-    word = text.split(None, 1)[0].rstrip(_TRAILING)
+def _first_word(token: str) -> str:
+    """A name's first word as written in ``token`` (which ends at a space, a
+    slash or a dash): without the punctuation or possessive after it."""
+    word = token.rstrip(_TRAILING)
     return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
@@ -88,7 +88,7 @@ class KnownNames:
     def __post_init__(self) -> None:
         self._by_first: dict[str, list[str]] = defaultdict(list)
         for form in sorted(self.types, key=lambda f: (-len(f), f)):
-            self._by_first[_first_word(form)].append(form)
+            self._by_first[_first_word(_WORD_START.match(form).group(0))].append(form)
 
     @classmethod
     def from_counts(
@@ -144,10 +144,12 @@ class KnownNames:
             end = start + len(form)
             if taken.overlaps(start, end) or _OF_BEFORE.search(body, max(0, start - 40), start):
                 continue
-            if _AMPERSAND_AFTER.match(body, end):
+            if _AMPERSAND_AFTER.match(body, end) or _IN_ADDRESS.search(
+                body, max(0, start - 80), start
+            ):
                 continue
             titled = self.types[form] == "PERSON" and has_title_before(body, start)
-            if runs_into_a_name(body, start, end) and not titled:
+            if runs_into_a_name(body, start, end, before=not titled):
                 continue
             if " " not in form:
                 if _SENTENCE_START.search(body, max(0, start - 4), start):
@@ -160,22 +162,24 @@ class KnownNames:
 
     def find(
         self, body: str, clusters: list[Cluster], sentences: list[tuple[int, int]]
-    ) -> list[Cluster]:
-        """``clusters`` with the known names the article writes and they lack:
-        added to the cluster of the same name (in place, so that what refers
-        to a cluster by identity still does), or as new clusters."""
+    ) -> None:
+        """Add to ``clusters``, in place, the known names the article writes
+        and they lack: to the cluster of the same name, or as new clusters
+        (so that what refers to a cluster by identity still does, and the
+        caller's list holds every cluster)."""
         if not self.types:
-            return clusters
+            return
         taken = Taken((m.start, m.end) for c in clusters for m in c.mentions)
         hits = self._hits(body, taken)
         if not hits:
-            return clusters
+            return
         locate = sentence_locator(sentences or [(0, len(body))])
         by_key = {}
         for cluster in clusters:
             for form in (cluster.name, *cluster.aliases):
                 by_key.setdefault(name_key(form), cluster)
         new: dict[str, Cluster] = {}
+        grown: dict[int, Cluster] = {}
         for start, end, form in hits:
             key = name_key(form)
             cluster = by_key.get(key) or new.get(key)
@@ -183,6 +187,9 @@ class KnownNames:
                 kind = self.types[form]
                 cluster = new[key] = Cluster(kind, form, entity_key(form, kind))
             cluster.mentions.append(locate(Mention(start, end, form, cluster.type, 0, 0, 0)))
+            grown[id(cluster)] = cluster
+        for cluster in grown.values():
             cluster.mentions.sort(key=lambda m: m.start)
         link_new_places(clusters, list(new.values()))
-        return sorted([*clusters, *new.values()], key=lambda c: (c.mentions[0].start, c.key))
+        clusters.extend(new.values())
+        clusters.sort(key=lambda c: (c.mentions[0].start, c.key))

@@ -11,8 +11,10 @@ reduce reads the entries twice, in input order:
    the entities.
 
 Every table goes through a ``TableSink`` (sorted, validated runs merged at
-the end), so memory grows with the number of input files and distinct
-entities, not with the number of articles' texts, mentions or facts.
+the end), so memory grows with the number of input files, distinct entities
+and distinct words (the lower-case vocabulary ``newsfacts.known_names``
+weighs names against), not with the number of articles' texts, mentions or
+facts.
 """
 
 from __future__ import annotations

@@ -66,11 +66,13 @@ _WORK_AFTER = re.compile(r"[\"”’']?\s+(?:album|single|EP)\b")
 # the network: "NBC Nightly News", "Fox & Friends", "CBS This Morning", "Fox
 # News Sunday", "PBS NewsHour". The channels themselves end otherwise ("Fox
 # News", "BBC Radio Five Live", "Sky Sports").
+_NETWORK = r"(?:CNN|CNBC|MSNBC|NBC|CBS|ABC|PBS|HBO|NPR|Fox|Sky|BBC|ITV\d?)"
 _PROGRAMME = re.compile(
-    r"^(?:CNN|CNBC|MSNBC|NBC|CBS|ABC|PBS|HBO|NPR|Fox|Sky|BBC(?: One| Two| Three| Four)?|ITV\d?)"
-    r"(?: & [A-Z]\w+| (?:(?!Radio )[A-Z][\w’'-]+ )*(?:Nightly News|Evening News|News Tonight|"
-    r"News Sunday|This Morning|This Week|Tonight|Today|Newsroom|NewsHour|Newsnight|"
-    r"Breakfast|Show|Unfiltered|Primetime))$"
+    rf"^{_NETWORK}(?: One| Two| Three| Four)?"
+    rf"(?: & (?!{_NETWORK}\b)[A-Z]\w+"  # "Fox & Friends", not "CBS & NBC"
+    r"| (?:(?!Radio )[A-Z][\w’'-]+ )*(?:Nightly News|Evening News|News Tonight|News Sunday|"
+    r"This Morning|This Week|Tonight|Today|Newsroom|NewsHour|Newsnight|Breakfast|Show|"
+    r"Unfiltered|Primetime))$"
 )
 # Names whose last word says what they are, whatever the model called them:
 # "National Defense Authorization Act", "Kyoto Protocol" (laws); "Sydney
@@ -634,7 +636,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
 
     clusters = [_cluster(members) for members in groups.values()]
     if "common" in steps:
-        words = _delimited_words(body)
+        words = prose_words_in_lower_case(body)
         clusters = [c for c in clusters if not _is_common_word(words, c)]
     if "retype" in steps:
         _retype_clusters(body, clusters)
@@ -746,13 +748,13 @@ CALENDAR = frozenset(
 _CAPITALISED_AFTER = re.compile(r"\s+[A-Z]")
 
 
-def runs_into_a_name(body: str, start: int, end: int) -> bool:
-    """Whether the words at ``start:end`` run into a capitalised word before
-    (not one that only opens a sentence) or after: part of a longer name
-    ("Trump Tower", "Chief Justice")."""
+def runs_into_a_name(body: str, start: int, end: int, before: bool = True) -> bool:
+    """Whether the words at ``start:end`` run into a capitalised word after
+    them or (with ``before``) before them, not one that only opens a sentence:
+    part of a longer name ("Trump Tower", "Chief Justice")."""
     return bool(
         _CAPITALISED_AFTER.match(body, end)
-        or _CAPITALISED_BEFORE.search(body, max(0, start - 30), start)
+        or (before and _CAPITALISED_BEFORE.search(body, max(0, start - 30), start))
     )
 
 
@@ -763,7 +765,7 @@ def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
     corpus). Not an occurrence inside a longer name ("Trump Tower"), nor a
     one-word form the article also writes in lower case ("Bill", "bill"), nor a
     month or a weekday ("May"), nor a nationality (also a language)."""
-    words = _delimited_words(body)
+    words = prose_words_in_lower_case(body)
     forms: dict[str, Cluster] = {}
     for cluster in clusters:
         if cluster.type == "NORP":
@@ -912,14 +914,15 @@ def _merge_same_places(clusters: list[Cluster]) -> list[Cluster]:
     return merged
 
 
-def _delimited_words(body: str) -> set[str]:
-    """The body's maximal runs of word characters and hyphens: a word occurs
-    in the body with neither before nor after it exactly when it is one of
-    them. One scan per article, not one per candidate name."""
-    return set(_DELIMITED_WORD.findall(body))
+def prose_words_in_lower_case(body: str) -> set[str]:
+    """The words the body writes in lower case, whole (not part of a
+    hyphenated compound) and not in an address ("facebook.com", "@facebook",
+    "/facebook"): evidence that a capitalised name of the same letters is a
+    common word. One scan per article, not one per candidate name."""
+    return {w for w in _PROSE_WORD.findall(body) if w.islower()}
 
 
-_DELIMITED_WORD = re.compile(r"[\w-]+")
+_PROSE_WORD = re.compile(r"(?<![\w./@-])[^\W\d_]+(?![\w/@-]|\.\w)")
 
 
 def _is_common_word(words: set[str], cluster: Cluster) -> bool:
