@@ -187,6 +187,17 @@ def test_an_office_s_title_names_no_organisation():
     } <= found
 
 
+def test_a_time_zone_after_a_clock_time_is_no_organisation():
+    body = (
+        "The Scots start at 1500 GMT (1000 EST) against Italy. GMT, the company, "
+        "and the rules of the UTC were not at issue."
+    )
+    mentions = next(recognise([body])).mentions
+    # The model tags both "GMT"s; only the one not after a time is a name.
+    assert [m.start for m in mentions if m.text == "GMT"] == [body.index("GMT,")]
+    assert "Italy" in {m.text for m in mentions}
+
+
 def test_a_name_after_a_broadcaster_s_possessive_is_its_programme():
     body = (
         "She told CNN's “State of the Union” and ABC’s Good Morning America, then "

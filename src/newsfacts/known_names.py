@@ -160,9 +160,7 @@ class KnownNames:
             hits.append((start, end, form))
         return hits
 
-    def find(
-        self, body: str, clusters: list[Cluster], sentences: list[tuple[int, int]]
-    ) -> None:
+    def find(self, body: str, clusters: list[Cluster], sentences: list[tuple[int, int]]) -> None:
         """Add to ``clusters``, in place, the known names the article writes
         and they lack: to the cluster of the same name, or as new clusters
         (so that what refers to a cluster by identity still does, and the

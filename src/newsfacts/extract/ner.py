@@ -17,7 +17,8 @@ and show what it is worth on the hand-annotated articles:
   Motors").
 - ``types``: only the ten entity types of the contract are kept; dates, numbers
   and money are facts, not entities.
-- ``junk``: spans with no capital letter or no letter at all are dropped.
+- ``junk``: spans with no capital letter or no letter at all are dropped, and
+  time zones after a clock time ("1030 GMT").
 """
 
 from __future__ import annotations
@@ -93,6 +94,13 @@ _URL = re.compile(r"\s*(?:https?://|pic\.twitter\.com/)")
 _CLOSING = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "(": ")"}
 _STRAY_MARKS = frozenset("|•·*-–—&,;:/”’»)")
 _IN_OFFICE_TITLE = re.compile(r"\b(?:[Ss]ecretar(?:y|ies)|[Mm]inisters?) of (?:the )?$")
+# A time zone after a clock time is part of the time, not an organisation:
+# "1030 GMT" (the model's ORG in 67 mentions of the shared corpus), "8 p.m. ET".
+_TIME_ZONES = frozenset(
+    {"GMT", "BST", "UTC", "ET", "EST", "EDT", "CT", "CST", "CDT"}
+    | {"MT", "MST", "MDT", "PT", "PST", "PDT", "CET", "CEST"}
+)
+_CLOCK_BEFORE = re.compile(r"\b\d{1,2}(?:[:.]?\d{2})?\s*(?:[ap]\.?m\.?\s*)?\(?$", re.IGNORECASE)
 _POSSESSIVE_S = re.compile(r"\w['’]s$")
 _PLURAL_POSSESSIVE = re.compile(r"s['’]$")
 
@@ -223,6 +231,8 @@ def _keep(body: str, start: int, end: int, label: str, corrections: frozenset) -
     if "junk" not in corrections:
         return True
     if not re.search(r"[^\W\d_]", text) or text.islower():
+        return False
+    if text in _TIME_ZONES and _written_before(_CLOCK_BEFORE, body, start):
         return False
     # "Secretary of State", "Minister of Defence": a job title, not an
     # organisation called "State" (106 mentions of the shared corpus). A
