@@ -202,8 +202,8 @@ class Cache:
 class ArticleCache:
     """Entity clusters, facts and sentence offsets of one article body, keyed
     by the body, its published date (relative dates resolve against it) and
-    the pipeline fingerprint. The same text under another title, in another file or in a
-    later build costs no NER."""
+    the pipeline fingerprint. The same text under another title, in another
+    file or in a later build costs no NER."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)

@@ -12,16 +12,16 @@ A known name is taken only where it cannot be part of something else: not
 inside or overlapping a mention the article has, not run into a longer
 capitalised name ("Facebook Live", "Chief Justice", "Secretary of State",
 "Serbia & Montenegro"), not in an internet address ("Facebook.com",
-"twitter.com/Facebook"). A person's name after a title is taken
-("President Ada Quillon"), unless a capitalised word follows it. A one-word name is also passed
-over at the start of a sentence (where every word is capitalised), in an
-article that writes the word in lower case too, and when more articles of the
-corpus write it in lower case than tag it ("City" … "the city", "Black" …
-"black"): such names are common words the model sometimes took for names.
-(Not for an abbreviation: "ICE" is not "ice".)
-One-word people, works and products are left alone: "Brown", "Today" and
-"Hero" name different things in different articles; so are nationality words,
-which are also languages ("in English").
+"twitter.com/Facebook"); a person's name after a title is taken ("President
+Ada Quillon") unless a capitalised word follows it. A one-word name is also
+passed over at the start of a sentence (where every word is capitalised), in
+an article that writes the word in lower case too, and when more articles of
+the corpus write it in lower case than tag it ("City" … "the city", "Black" …
+"black"): such names are common words the model sometimes took for names (an
+abbreviation is not its word: "ICE" is not "ice"). One-word people, works and
+products are left alone: "Brown", "Today" and "Hero" name different things in
+different articles; so are nationality words, which are also languages ("in
+English").
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ _ABBREVIATION_PLURAL = re.compile(r"[A-Z]{2,}s")
 # slash or a dash.
 _WORD_START = re.compile(r"(?<![\w'’.@-])[^\W\d_][^\s/—–]*")
 _TRAILING = ",.;:!?)]\"'”’"
+# Right before a word, the part of an address that leads to it: "https://…/",
+# "twitter.com/".
 _IN_ADDRESS = re.compile(r"(?:://|\w\.\w+/)\S*$")
 # The last word of a longer name: "Secretary of State", "Chamber of Commerce";
 # one side of a name joined by "&": "Serbia & Montenegro", "Procter & Gamble".
