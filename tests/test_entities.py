@@ -485,7 +485,8 @@ def _texts_clusters(*texts):
 
 
 def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
-    from newsfacts.entities import Decisions, EntityStats
+    from newsfacts.entities import Decisions
+    from newsfacts.name_counts import EntityStats
 
     stats = EntityStats()
     # Full names in some articles, the bare surname (model: often ORG) in others.
@@ -519,7 +520,8 @@ def test_a_bare_surname_is_a_person_when_the_corpus_names_people_by_it():
 def test_one_name_has_one_type_across_the_corpus():
     """The model reads a name differently from article to article; each reading
     would be an entity of its own. The reading with most mentions wins."""
-    from newsfacts.entities import Decisions, EntityStats
+    from newsfacts.entities import Decisions
+    from newsfacts.name_counts import EntityStats
 
     stats = EntityStats()
     stats.types["politico", "ORG"] += 7
@@ -539,9 +541,10 @@ def test_one_name_has_one_type_across_the_corpus():
 def test_the_vote_does_not_depend_on_the_model_s_type():
     """ "Democrats" read as a NORP group in one article (keyed in the singular)
     and as an ORG in another vote together, and end as one entity."""
-    from newsfacts.entities import Decisions, EntityStats, EntityTable
+    from newsfacts.entities import Decisions, EntityTable
     from newsfacts.extract.ner import Mention
     from newsfacts.extract.resolution import Cluster, entity_key
+    from newsfacts.name_counts import EntityStats
 
     def cluster(kind, name, mentions):
         spans = [Mention(0, len(name), name, kind, 0, 0, len(name))] * mentions
@@ -566,7 +569,8 @@ def test_a_name_mostly_linked_to_a_place_is_not_a_person():
     """ "Manchester" read as a person in football reports is the city (or its
     club) everywhere else; a place linked more often than read as a person
     stops the PERSON reading, and the place's type stands in for it."""
-    from newsfacts.entities import Decisions, EntityStats
+    from newsfacts.entities import Decisions
+    from newsfacts.name_counts import EntityStats
 
     stats = EntityStats()
     stats.types["manchester", "PERSON"] += 4
@@ -582,7 +586,8 @@ def test_a_first_name_opens_more_person_names_than_other_names():
     """ "Bernie Ebbers" tagged ORG is a person because "Bernie" opens other
     people's names; "New York Times" is not, though the model calls "New
     Bruce Willis" and "New Order" people: "New" opens far more other names."""
-    from newsfacts.entities import Decisions, EntityStats
+    from newsfacts.entities import Decisions
+    from newsfacts.name_counts import EntityStats
 
     stats = EntityStats()
     for key in ("bernie sanders", "bernie grant"):
@@ -618,7 +623,7 @@ def test_an_entity_is_keyed_by_its_canonical_name():
 
 
 def test_surnames_are_counted_from_full_person_names():
-    from newsfacts.entities import EntityStats
+    from newsfacts.name_counts import EntityStats
 
     stats = EntityStats()
     for clusters in _texts_clusters(

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsfacts.entities import EntityStats
 from newsfacts.extract.article import to_article_row
 from newsfacts.extract.resolution import Cluster
 from newsfacts.facts import FactFinds
 from newsfacts.ingest import FileReading, Limits, read_source
+from newsfacts.name_counts import EntityStats
 from newsfacts.records import Reject, SourceFile
 
 if TYPE_CHECKING:

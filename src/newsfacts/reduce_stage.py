@@ -27,9 +27,10 @@ from pathlib import Path
 
 from newsfacts import package
 from newsfacts.cache import Cache
-from newsfacts.entities import Decisions, EntityStats, EntityTable
+from newsfacts.entities import Decisions, EntityTable
 from newsfacts.facts import article_facts
 from newsfacts.map_stage import ArticleResult, FileResult, Options, process_chunk
+from newsfacts.name_counts import EntityStats
 from newsfacts.records import BuildError, Reject
 from newsfacts.schemas import all_schemas, load_schema
 from newsfacts.tables import TableSink
