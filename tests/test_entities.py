@@ -1199,7 +1199,7 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     untagged = (
         "She posted on Zorblex, and Zorblex's page said so "
         "as President Ada Quillon played in Cardiff on Saturday with Zorb Dems "
-        '(Photo: Ann Lee/Zorblex) after the "Access Zorblex" tape.'
+        '(Photo: Ann Lee/Zorblex) after the "Access Zorblex" tape, a Zorblex/Vexor poll.'
     )
     tagged += [(untagged, [])]
     # Addresses are not the word in lower case; an abbreviation is not the word.
@@ -1220,6 +1220,7 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
         "Zorb Dems",
         "Zorblex",
         "Access Zorblex",  # one mention, not "Zorblex" inside it too
+        "Zorblex",
     ]
     assert [m["text"] for m in mentions if m["article_id"] == "a29"] == ["ICE"]
     assert [m["text"] for m in mentions if m["article_id"] == "a30"] == ["Zorblex"]
@@ -1229,7 +1230,7 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
         assert m["type"] == by_name[m["text"]]["type"]
     assert by_name["Zorblex"]["article_count"] == 5
     assert by_name["Cardiff"]["article_count"] == 4
-    assert by_name["Zorblex"]["mention_count"] == 7
+    assert by_name["Zorblex"]["mention_count"] == 8
     assert by_name["Cardiff"]["country_code"] == "GB"
 
 
@@ -1259,6 +1260,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         "an Ada Quillon-style speech and ada.quillon@zorblex.com, in Zorbish, "
         "Zorblex & Vexor and Vexor & Zorblex, twitter.com/Zorblex, "
         "https://example.com/news/Zorblex, Zorblex/archive, the Big Zorblex day, "
+        "https://example.com/a-very-long-path-of-an-address-" + "x" * 100 + "/Zorblex, "
         "President Ada Quillon Library, "
         "and then, alone, Zorblex."
     )
@@ -1338,3 +1340,10 @@ def test_a_known_name_found_by_the_build_is_in_its_sentence_and_may_touch_a_dash
         ("Zorblex", 1, 11, 53),
         ("Ébrex", 2, 54, len(body)),
     ]
+
+
+def test_a_name_opened_by_a_capital_symbol_does_not_stop_the_build():
+    """ "Ⓐbc Corp": its first character is upper case but no letter."""
+    tagged = [("They said Ⓐbc Corp was right.", [("Ⓐbc Corp", "ORG")])] * 3
+    entities, _, _ = _tables_of_tagged([*tagged, ("Then Ⓐbc Corp spoke.", [])])
+    assert [e["name"] for e in entities] == ["Ⓐbc Corp"]

@@ -60,15 +60,17 @@ _ABBREVIATION_PLURAL = re.compile(r"[A-Z]{2,}s")
 _WORD_START = re.compile(r"(?<![\w'’.@-])[^\W\d_][^\s/—–]*")
 _TRAILING = ",.;:!?)]\"'”’"
 # Right before a word, the part of an address that leads to it: "https://…/",
-# "twitter.com/".
+# "twitter.com/" (searched back to the space before it).
 _IN_ADDRESS = re.compile(r"(?:://|\w\.\w+/)\S*$")
+_TOKEN_BEFORE = re.compile(r"\S*$")
 # The last word of a longer name: "Secretary of State", "Chamber of Commerce";
 # one side of a name joined by "&": "Serbia & Montenegro", "Procter & Gamble".
 _OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?|&\s+)$")
 _AMPERSAND_AFTER = re.compile(r"\s+&\s+[A-Z]")
-# What may follow a name: not a word character, a hyphen, a slash, or a dot
-# that goes on into a word ("Facebook.com").
-_RUNS_ON = re.compile(r"[\w/-]|\.\w")
+# What may follow a name: not a word character, a hyphen, a dot that goes on
+# into a word ("Facebook.com") or a slash before a path ("Zorblex/archive");
+# a slash between names is fine ("CNN/ORC poll", "AFP/Getty Images").
+_RUNS_ON = re.compile(r"[\w-]|\.\w|/(?=[a-z\d])")
 # The start of a sentence or a paragraph, or an opening quote or bracket, right
 # before a word: every word is capitalised there.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"”’')]*\s+|\n\s*|[\"“‘(\[]\s*)$")
@@ -116,6 +118,8 @@ class KnownNames:
             kind, most = kinds.most_common(1)[0]
             if articles < MIN_ARTICLES or most < MIN_TYPE_SHARE * articles or form in CALENDAR:
                 continue
+            if not form[:1].isalpha():
+                continue  # "Ⓐbc": an upper-case symbol, not a letter, opens no name
             if " " not in form and (
                 kind in _ONE_WORD_AMBIGUOUS
                 or (not form.isupper() and lower_words[form.lower()] > articles)
@@ -133,6 +137,13 @@ class KnownNames:
                 return form
         return None
 
+    @staticmethod
+    def _in_address(body: str, start: int) -> bool:
+        if start == 0 or body[start - 1] != "/":
+            return False
+        token = _TOKEN_BEFORE.search(body, max(0, start - 2000), start)
+        return _IN_ADDRESS.search(body, token.start(), start) is not None
+
     def _hits(self, body: str, taken: Taken) -> list[tuple[int, int, str]]:
         hits = []
         words = None
@@ -146,9 +157,7 @@ class KnownNames:
             end = start + len(form)
             if taken.overlaps(start, end) or _OF_BEFORE.search(body, max(0, start - 40), start):
                 continue
-            if _AMPERSAND_AFTER.match(body, end) or _IN_ADDRESS.search(
-                body, max(0, start - 80), start
-            ):
+            if _AMPERSAND_AFTER.match(body, end) or self._in_address(body, start):
                 continue
             titled = self.types[form] == "PERSON" and has_title_before(body, start)
             if runs_into_a_name(body, start, end, before=not titled):

@@ -94,8 +94,10 @@ _URL = re.compile(r"\s*(?:https?://|pic\.twitter\.com/)")
 _CLOSING = {'"': '"', "“": "”", "„": "“", "‘": "’", "'": "'", "«": "»", "(": ")"}
 _STRAY_MARKS = frozenset("|•·*-–—&,;:/”’»)")
 _IN_OFFICE_TITLE = re.compile(r"\b(?:[Ss]ecretar(?:y|ies)|[Mm]inisters?) of (?:the )?$")
-# A time zone after a clock time is part of the time, not an organisation:
-# "1030 GMT" (the model's ORG in 67 mentions of the shared corpus), "8 p.m. ET".
+# A time zone after a time is part of the time, not an organisation: "1030
+# GMT" (the model's ORG in 67 mentions of the shared corpus), "8 p.m. ET". Any
+# number of up to four digits reads as a time here ("2004 ET" would too): the
+# shared corpus writes these zones after nothing else.
 _TIME_ZONES = frozenset(
     {"GMT", "BST", "UTC", "ET", "EST", "EDT", "CT", "CST", "CDT"}
     | {"MT", "MST", "MDT", "PT", "PST", "PDT", "CET", "CEST"}
