@@ -1238,8 +1238,8 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
     """Not inside a longer name, an address or a hyphenated word; a one-word
     name not at a sentence's start, nor where the article (or more articles
     than tag it) also write it in lower case, nor when it names people, works or
-    products differently in different articles; no plural abbreviation; no name
-    fewer than three articles tag."""
+    products differently in different articles; no plural abbreviation; no place
+    the gazetteer does not know; no name fewer than three articles tag."""
     known = [
         ("Zorblex", "ORG"),
         ("State", "ORG"),
@@ -1248,6 +1248,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         ("MPs", "ORG"),
         ("Ada Quillon", "PERSON"),
         ("Zorbish", "NORP"),
+        ("Zorbania", "GPE"),
     ]
     tagged = [(f"They said {name} was right.", [(name, kind)]) for name, kind in known] * 3
     tagged += [("They said City was right.", [("City", "GPE")])] * 3
@@ -1262,7 +1263,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         "https://example.com/news/Zorblex, Zorblex/archive, the Big Zorblex day, "
         "https://example.com/a-very-long-path-of-an-address-" + "x" * 100 + "/Zorblex, "
         "President Ada Quillon Library, "
-        "and then, alone, Zorblex."
+        "a trip to Zorbania, and then, alone, Zorblex."
     )
     tagged += [(untagged, [])]
     _, mentions, _ = _tables_of_tagged(tagged)

@@ -21,7 +21,8 @@ the corpus write it in lower case than tag it ("City" … "the city", "Black" �
 abbreviation is not its word: "ICE" is not "ice"). One-word people, works and
 products are left alone: "Brown", "Today" and "Hero" name different things in
 different articles; so are nationality words, which are also languages ("in
-English").
+English"), and places that most of the articles tagging them could not link
+to the gazetteer.
 """
 
 from __future__ import annotations
@@ -110,13 +111,19 @@ class KnownNames:
         name that is a place in some articles and a person in others
         ("Jordan") is ambiguous."""
         by_form: dict[str, Counter] = defaultdict(Counter)
+        linked_articles: Counter = Counter()
         for (form, kind, linked), articles in forms.items():
             by_form[form][kind if linked else type_of(kind, form, None)] += articles
+            linked_articles[form] += articles if linked else 0
         types = {}
         for form, kinds in by_form.items():
             articles = sum(kinds.values())
             kind, most = kinds.most_common(1)[0]
             if articles < MIN_ARTICLES or most < MIN_TYPE_SHARE * articles or form in CALENDAR:
+                continue
+            if kind in ("GPE", "LOC") and 2 * linked_articles[form] < articles:
+                # A place the gazetteer does not know is as often the model's
+                # mistake ("Ebola", "Gazprom", "Sideways" as GPE): not spread.
                 continue
             if not form[:1].isalpha():
                 continue  # "Ⓐbc": an upper-case symbol, not a letter, opens no name
