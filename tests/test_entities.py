@@ -1199,7 +1199,8 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
     untagged = (
         "She posted on Zorblex, and Zorblex's page said so "
         "as President Ada Quillon played in Cardiff on Saturday with Zorb Dems "
-        '(Photo: Ann Lee/Zorblex) after the "Access Zorblex" tape, a Zorblex/Vexor poll.'
+        '(Photo: Ann Lee/Zorblex) after the "Access Zorblex" tape, a Zorblex/Vexor poll. '
+        "Zorblex is big."
     )
     tagged += [(untagged, [])]
     # Addresses are not the word in lower case; an abbreviation is not the word.
@@ -1221,6 +1222,7 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
         "Zorblex",
         "Access Zorblex",  # one mention, not "Zorblex" inside it too
         "Zorblex",
+        "Zorblex",  # at a sentence's start: the corpus never writes it in lower case
     ]
     assert [m["text"] for m in mentions if m["article_id"] == "a29"] == ["ICE"]
     assert [m["text"] for m in mentions if m["article_id"] == "a30"] == ["Zorblex"]
@@ -1230,14 +1232,14 @@ def test_a_name_other_articles_tag_is_a_mention_where_the_model_missed_it():
         assert m["type"] == by_name[m["text"]]["type"]
     assert by_name["Zorblex"]["article_count"] == 5
     assert by_name["Cardiff"]["article_count"] == 4
-    assert by_name["Zorblex"]["mention_count"] == 8
+    assert by_name["Zorblex"]["mention_count"] == 9
     assert by_name["Cardiff"]["country_code"] == "GB"
 
 
 def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
     """Not inside a longer name, an address or a hyphenated word; a one-word
-    name not at a sentence's start, nor where the article (or more articles
-    than tag it) also write it in lower case, nor when it names people, works or
+    name not at a sentence's start if the corpus also writes it in lower case,
+    nor where the article (or more articles than tag it) does, nor when it names people, works or
     products differently in different articles; no plural abbreviation; no place
     the gazetteer does not know; no name fewer than three articles tag."""
     known = [
@@ -1249,14 +1251,16 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         ("Ada Quillon", "PERSON"),
         ("Zorbish", "NORP"),
         ("Zorbania", "GPE"),
+        ("Vexa", "ORG"),
     ]
     tagged = [(f"They said {name} was right.", [(name, kind)]) for name, kind in known] * 3
+    tagged += [("It was a vexa of sorts.", [])]
     tagged += [("They said City was right.", [("City", "GPE")])] * 3
     tagged += [("The city grew.", [])] * 4
     tagged += [("They said Vexor was right.", [("Vexor", "ORG")])] * 2
     untagged = (
         "They watched Zorblex Live. See Zorblex.com or the anti-Zorblex group. "
-        "Zorblex is big. The Secretary of State met. The Union met; a union formed. "
+        "Vexa is big. The Secretary of State met. The Union met; a union formed. "
         "They met Quillon and MPs in City and Vexor, the Ada Quillons of this world, "
         "an Ada Quillon-style speech and ada.quillon@zorblex.com, in Zorbish, "
         "Zorblex & Vexor and Vexor & Zorblex, twitter.com/Zorblex, "

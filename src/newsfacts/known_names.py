@@ -14,9 +14,11 @@ capitalised name ("Facebook Live", "Chief Justice", "Secretary of State",
 "Serbia & Montenegro"), not in an internet address ("Facebook.com",
 "twitter.com/Facebook"); a person's name after a title is taken ("President
 Ada Quillon") unless a capitalised word follows it. A one-word name is also
-passed over at the start of a sentence (where every word is capitalised), in
-an article that writes the word in lower case too, and when more articles of
-the corpus write it in lower case than tag it ("City" … "the city", "Black" …
+passed over at the start of a sentence (where every word is capitalised)
+unless the corpus hardly ever writes it in lower case (in at most a tenth as
+many articles as tag it: "Facebook said …"), in an article that writes the
+word in lower case too, and when more articles of the corpus write it in lower
+case than tag it ("City" … "the city", "Black" …
 "black"): such names are common words the model sometimes took for names (an
 abbreviation is not its word: "ICE" is not "ice"). One-word people, works and
 products are left alone: "Brown", "Today" and "Hero" name different things in
@@ -89,6 +91,9 @@ class KnownNames:
     """Form as written → the type its entity has in the corpus."""
 
     types: dict[str, str]
+    # One-word forms the corpus (almost) never writes in lower case: names even
+    # at the start of a sentence ("Facebook said …").
+    proper: frozenset = frozenset()
 
     def __post_init__(self) -> None:
         self._by_first: dict[str, list[str]] = defaultdict(list)
@@ -115,7 +120,7 @@ class KnownNames:
         for (form, kind, linked), articles in forms.items():
             by_form[form][kind if linked else type_of(kind, form, None)] += articles
             linked_articles[form] += articles if linked else 0
-        types = {}
+        types, proper = {}, set()
         for form, kinds in by_form.items():
             articles = sum(kinds.values())
             kind, most = kinds.most_common(1)[0]
@@ -134,7 +139,9 @@ class KnownNames:
             ):
                 continue
             types[form] = kind
-        return cls(types)
+            if " " not in form and 10 * lower_words[form.lower()] <= articles:
+                proper.add(form)
+        return cls(types, frozenset(proper))
 
     def _form_at(self, body: str, start: int, first: str) -> str | None:
         """The longest known form written at ``start`` and ending where a word ends."""
@@ -170,7 +177,9 @@ class KnownNames:
             if runs_into_a_name(body, start, end, before=not titled):
                 continue
             if " " not in form:
-                if _SENTENCE_START.search(body, max(0, start - 4), start):
+                if form not in self.proper and _SENTENCE_START.search(
+                    body, max(0, start - 4), start
+                ):
                     continue
                 words = words if words is not None else prose_words_in_lower_case(body)
                 if not form.isupper() and form.lower() in words:
