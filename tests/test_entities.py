@@ -1266,7 +1266,7 @@ def test_a_known_name_is_not_taken_where_it_may_be_part_of_something_else():
         "Zorblex & Vexor and Vexor & Zorblex, twitter.com/Zorblex, "
         "https://example.com/news/Zorblex, Zorblex/archive, the Big Zorblex day, "
         "https://example.com/a-very-long-path-of-an-address-" + "x" * 100 + "/Zorblex, "
-        "President Ada Quillon Library, "
+        "President Ada Quillon Library, the Zorblex Éditions imprint, the Ünal Zorblex affair, "
         "a trip to Zorbania, and then, alone, Zorblex."
     )
     tagged += [(untagged, [])]

@@ -676,7 +676,16 @@ def _with_added(mentions: list[Mention], found: list[Mention]) -> list[Mention]:
 # Premiership" are names the model may have missed whole), nor preceded by one
 # that is not a sentence's first word ("Massenet's Thais", an opera).
 _LONE_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
-_CAPITALISED_BEFORE = re.compile(r"[^\s.!?\"“”]\s+[A-Z][\w'’-]*\s+$")
+# The word right before a position, unless a sentence ends or a quote opens
+# before it; and the first letter of the word right after one. Whether either
+# is capitalised is asked of the letter, so that "Éditions" counts as "Editions".
+_WORD_BEFORE = re.compile(r"[^\s.!?\"“”]\s+([^\W\d_])[\w'’-]*\s+$")
+_WORD_AFTER = re.compile(r"\s+([^\W\d_])")
+
+
+def _capitalised_before(body: str, start: int) -> bool:
+    word = _WORD_BEFORE.search(body, max(0, start - 30), start)
+    return word is not None and word.group(1).isupper()
 
 
 # "In English", "speaks Spanish", "Spanish-language hip-hop": a language, which
@@ -708,7 +717,7 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     for word in _LONE_CAPITALISED.finditer(body):
         if not gazetteer.is_nationality_word(word.group(0)):
             continue
-        if _CAPITALISED_BEFORE.search(body, max(0, word.start() - 30), word.start()):
+        if _capitalised_before(body, word.start()):
             continue
         if taken.overlaps(word.start(), word.end()):
             continue
@@ -745,17 +754,16 @@ CALENDAR = frozenset(
         "Sunday",
     ]
 )
-_CAPITALISED_AFTER = re.compile(r"\s+[A-Z]")
 
 
 def runs_into_a_name(body: str, start: int, end: int, before: bool = True) -> bool:
     """Whether the words at ``start:end`` run into a capitalised word after
     them or (with ``before``) before them, not one that only opens a sentence:
-    part of a longer name ("Trump Tower", "Chief Justice")."""
-    return bool(
-        _CAPITALISED_AFTER.match(body, end)
-        or (before and _CAPITALISED_BEFORE.search(body, max(0, start - 30), start))
-    )
+    part of a longer name ("Trump Tower", "Chief Justice", "Zorblex Éditions")."""
+    after = _WORD_AFTER.match(body, end)
+    if after is not None and after.group(1).isupper():
+        return True
+    return before and _capitalised_before(body, start)
 
 
 def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
