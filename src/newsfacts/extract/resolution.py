@@ -635,15 +635,17 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
         _join_club_names(groups)
 
     clusters = [_cluster(members) for members in groups.values()]
+    # One scan of the body for the two steps that ask whether it writes a name
+    # in lower case.
+    words = prose_words_in_lower_case(body) if {"common", "repeats"} & steps else set()
     if "common" in steps:
-        words = prose_words_in_lower_case(body)
         clusters = [c for c in clusters if not _is_common_word(words, c)]
     if "retype" in steps:
         _retype_clusters(body, clusters)
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     if "repeats" in steps:
-        _add_repeats(body, clusters, locate)
+        _add_repeats(body, clusters, locate, words)
     for cluster in clusters:
         if cluster.type == "PERSON" and " " not in cluster.key:
             _mark_one_word_person(body, cluster)
@@ -766,14 +768,14 @@ def runs_into_a_name(body: str, start: int, end: int, before: bool = True) -> bo
     return before and _capitalised_before(body, start)
 
 
-def _add_repeats(body: str, clusters: list[Cluster], locate) -> None:
+def _add_repeats(body: str, clusters: list[Cluster], locate, words: set[str]) -> None:
     """Every other occurrence of a form an entity of the article is written in
     is a mention of it: the model tags "Nancy Pelosi" and one "Pelosi", and
     misses "Pelosi named …" two paragraphs on (6,000 mentions of the shared
     corpus). Not an occurrence inside a longer name ("Trump Tower"), nor a
     one-word form the article also writes in lower case ("Bill", "bill"), nor a
-    month or a weekday ("May"), nor a nationality (also a language)."""
-    words = prose_words_in_lower_case(body)
+    month or a weekday ("May"), nor a nationality (also a language). ``words``:
+    the body's words in lower case (``prose_words_in_lower_case``)."""
     forms: dict[str, Cluster] = {}
     for cluster in clusters:
         if cluster.type == "NORP":
