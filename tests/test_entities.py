@@ -1352,3 +1352,92 @@ def test_a_name_opened_by_a_capital_symbol_does_not_stop_the_build():
     tagged = [("They said Ⓐbc Corp was right.", [("Ⓐbc Corp", "ORG")])] * 3
     entities, _, _ = _tables_of_tagged([*tagged, ("Then Ⓐbc Corp spoke.", [])])
     assert [e["name"] for e in entities] == ["Ⓐbc Corp"]
+
+
+def _works(body: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
+    """Each entity's mention texts of ``body`` with its type, as {text: type}."""
+    clusters, _ = _resolve_tagged(body, tagged)
+    return {m.text: c.type for c in clusters for m in c.mentions}
+
+
+@pytest.mark.parametrize(
+    ("body", "tagged", "expected"),
+    [
+        # The model's piece of a title gives way to the whole title.
+        (
+            "The thriller Hide and Seek, starring Robert De Niro, opened.",
+            [("Seek", "PERSON"), ("Robert De Niro", "PERSON")],
+            {"Hide and Seek": "WORK_OF_ART", "Robert De Niro": "PERSON"},
+        ),
+        # A title the model missed, and a list of them after a plural kind.
+        (
+            "Russian drama The Return (Vozvrashchenie) won.",
+            [],
+            {"Russian": "NORP", "The Return": "WORK_OF_ART"},
+        ),
+        (
+            "He likes films such as Million Dollar Baby, Aviator and Finding Neverland.",
+            [],
+            dict.fromkeys(["Million Dollar Baby", "Aviator", "Finding Neverland"], "WORK_OF_ART"),
+        ),
+        # Small words inside a title, a subtitle after a colon, a number.
+        (
+            "The comedy Team America: World Police opened; US drama 24 returns.",
+            [("Team America", "PERSON")],
+            {"Team America: World Police": "WORK_OF_ART", "24": "WORK_OF_ART"},
+        ),
+        # Where the work is from, or a year, is not part of its title.
+        (
+            "The film The Sea Inside from Spain won. His film Closer in 2004 lost.",
+            [("Sea Inside", "LOC"), ("Spain", "GPE")],
+            {"The Sea Inside": "WORK_OF_ART", "Spain": "GPE", "Closer": "WORK_OF_ART"},
+        ),
+        # The model's name runs past the title's words: the name stays.
+        (
+            "Her second album Mind, Body & Soul reached number one.",
+            [("Mind, Body & Soul", "WORK_OF_ART")],
+            {"Mind, Body & Soul": "WORK_OF_ART"},
+        ),
+        # A quoted headline takes the place of no name it quotes.
+        (
+            "A story titled “Paul Ryan opposes Trump’s immigration cuts” ran.",
+            [("Paul Ryan", "PERSON"), ("Trump", "PERSON")],
+            {"Paul Ryan": "PERSON", "Trump": "PERSON"},
+        ),
+        (
+            'A report titled "The Myth of Voter Fraud." ran.',
+            [],
+            {"The Myth of Voter Fraud": "WORK_OF_ART"},
+        ),
+        # No title: a clause, a person, a possessive, an author, a kind word in a name.
+        ("In my films I cast actors I met.", [], {}),
+        ("On the Today programme Mr Blair said no.", [("Blair", "PERSON")], {"Blair": "PERSON"}),
+        ("He built a musical Rubik's cube.", [], {}),
+        (
+            "A sculpture entitled Planet by Anita Sulimanovic won.",
+            [("Anita Sulimanovic", "PERSON")],
+            {"Planet": "WORK_OF_ART", "Anita Sulimanovic": "PERSON"},
+        ),
+        (
+            "She went to the Venice Film Festival.",
+            [("Venice Film Festival", "EVENT")],
+            {"Venice Film Festival": "EVENT"},
+        ),
+        ("The films 2004 and 2005 were good years.", [], {}),
+        ("She won an epic New York Marathon contest.", [], {}),
+    ],
+)
+def test_a_title_after_its_kind_of_work_is_one_work(body, tagged, expected):
+    assert _works(body, tagged) == expected
+
+
+def test_a_title_the_text_names_keeps_its_type_against_the_corpus_vote():
+    """Ten articles read "Closer" as a company; the one that writes "the film
+    Closer" means the film."""
+    tagged = [("Closer said on Monday it would grow.", [("Closer", "ORG")])] * 10
+    tagged += [("Jude Law film Closer made its debut.", [])]
+    _, mentions, _ = _tables_of_tagged(tagged)
+    types = {(m["article_id"], m["text"]): m["type"] for m in mentions}
+    assert types["a10", "Closer"] == "WORK_OF_ART"
+    assert types["a00", "Closer"] == "ORG"
+

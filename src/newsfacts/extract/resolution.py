@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from newsfacts.extract import gazetteer
 from newsfacts.extract.ner import Mention, Recognised, has_title_before, is_title
+from newsfacts.extract.titles import work_titles
 
 ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames", "common", "repeats"})
 
@@ -62,6 +63,9 @@ _WORK_BEFORE = re.compile(
     r"(?:\s+(?:such\s+as|including|like))?\s+[\"“‘']?$"
 )
 _WORK_AFTER = re.compile(r"[\"”’']?\s+(?:album|single|EP)\b")
+# A quoted name is the title only if the quote ends with it: "a piece titled
+# “Paul Ryan opposes Trump’s cuts”" quotes a headline, not a work named Paul Ryan.
+_QUOTE_ENDS = re.compile(r"[.,!?]?[\"”’'](?!\w)")
 # A broadcaster's name followed by a programme's words is the programme, not
 # the network: "NBC Nightly News", "Fox & Friends", "CBS This Morning", "Fox
 # News Sunday", "PBS NewsHour". The channels themselves end otherwise ("Fox
@@ -463,11 +467,16 @@ _PROGRAMME_NAME = re.compile(
 )
 
 
+def _work_before(before: str, after: str) -> bool:
+    cue = _WORK_BEFORE.search(before)
+    return cue is not None and (cue.group(0)[-1] not in "\"“‘'" or bool(_QUOTE_ENDS.match(after)))
+
+
 def _retyped(mention: Mention, before: str, after: str = "") -> str:
     text, label = mention.text, mention.type
     if label != "PERSON" and (_courtesy_titled(mention, before) or _aged(mention, after)):
         return "PERSON"
-    if label != "WORK_OF_ART" and (_WORK_BEFORE.search(before) or _WORK_AFTER.match(after)):
+    if label != "WORK_OF_ART" and (_work_before(before, after) or _WORK_AFTER.match(after)):
         return "WORK_OF_ART"
     places = gazetteer.lookup(text)
     if (
@@ -613,9 +622,11 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
     locate = sentence_locator(recognised.sentences or [(0, len(body))])
     mentions = _fixed_mentions(body, recognised.mentions, steps)
+    titles: set = set()
     if "spans" in steps:
         mentions = _with_nationalities(body, mentions, locate)
         mentions = _with_party_states(body, mentions, locate)
+        mentions, titles = _with_titles(body, mentions, locate)
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
         mentions, acronym_aliases = _with_acronyms(body, mentions, locate)
@@ -641,7 +652,7 @@ def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> 
     if "common" in steps:
         clusters = [c for c in clusters if not _is_common_word(words, c)]
     if "retype" in steps:
-        _retype_clusters(body, clusters)
+        _retype_clusters(body, clusters, titles)
     _link_places(clusters)
     clusters = _merge_same_places(clusters)
     if "repeats" in steps:
@@ -733,6 +744,48 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
     return _with_added(mentions, found)
 
 
+# A place that ends a title is where the work comes from, not its words: "the
+# film The Sea Inside from Spain".
+_PLACE_AT_END = re.compile(r"\s(?:from|in|at)\s$")
+
+
+def _with_titles(body: str, mentions: list[Mention], locate) -> tuple[list[Mention], set]:
+    """The titles of works named after their kind ("the film The Aviator") as
+    WORK_OF_ART mentions, in place of the pieces of them the model tagged
+    ("Seek" of "Hide and Seek", a person). A quoted title takes the place of
+    no other name: headlines quote people ("titled “Paul Ryan opposes …”").
+    Returns the mentions and the spans of the titles."""
+    titles = {}
+    for title in work_titles(body):
+        start, end = title.start, title.end
+        inside = [m for m in mentions if m.start < end and start < m.end]
+        if inside and not title.quoted:
+            last = inside[-1]
+            if (
+                last.end == end
+                and last.type in ("GPE", "LOC")
+                and _PLACE_AT_END.search(body, start, last.start)
+            ):
+                end = _PLACE_AT_END.search(body, start, last.start).start()
+                inside.pop()
+        if any(m.start < start or m.end > end for m in inside):
+            continue  # the model's name runs past it: "Mind, Body & Soul"
+        if title.quoted and any(m.type != "WORK_OF_ART" for m in inside):
+            continue
+        if any(s < end and start < e for s, e in titles):
+            continue
+        titles[(start, end)] = inside
+    if not titles:
+        return mentions, set()
+    replaced = {id(m) for inside in titles.values() for m in inside}
+    found = [
+        locate(Mention(start, end, body[start:end], "WORK_OF_ART", 0, 0, 0))
+        for start, end in titles
+    ]
+    kept = [m for m in mentions if id(m) not in replaced]
+    return _with_added(kept, found), set(titles)
+
+
 CALENDAR = frozenset(
     [
         "January",
@@ -800,11 +853,15 @@ def _add_repeats(body: str, clusters: list[Cluster], locate, words: set[str]) ->
         cluster.mentions.sort(key=lambda m: m.start)
 
 
-def _retype_clusters(body: str, clusters: list[Cluster]) -> None:
-    """What the article says of a whole cluster: a club, or a person by a
-    title or an age."""
+def _retype_clusters(body: str, clusters: list[Cluster], titles: set) -> None:
+    """What the article says of a whole cluster: a club, a person by a title
+    or an age, a work by its kind (the spans of ``titles``)."""
     for cluster in clusters:
-        if _is_club(body, cluster):
+        if cluster.type == "WORK_OF_ART" and any(
+            (m.start, m.end) in titles for m in cluster.mentions
+        ):
+            cluster.typed_by_text = True
+        elif _is_club(body, cluster):
             cluster.type = "ORG"
             cluster.typed_by_text = True
         elif any(_aged(m, body[m.end : m.end + 16]) for m in cluster.mentions) or (
