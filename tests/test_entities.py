@@ -1112,6 +1112,9 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("BBC Radio Five Live", "ORG", "ORG"),
         ("Sky Sports", "ORG", "ORG"),
         ("CBS & NBC", "ORG", "ORG"),
+        # A bank is an institution, a river's side a place.
+        ("World Bank", "GPE", "ORG"),
+        ("West Bank", "GPE", "GPE"),
     ],
 )
 def test_a_name_s_words_can_say_what_it_is(text, label, expected):
