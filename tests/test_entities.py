@@ -1444,3 +1444,25 @@ def test_a_title_the_text_names_keeps_its_type_against_the_corpus_vote():
     assert types["a10", "Closer"] == "WORK_OF_ART"
     assert types["a00", "Closer"] == "ORG"
 
+
+def test_a_name_two_articles_call_a_work_is_a_work_across_the_corpus():
+    """The model reads "Closer" as a company in ten articles; two call it a
+    film, so it is the film in all twelve. One article is not enough, for a
+    name of any length; a name the corpus reads as a person stays one."""
+    tagged = [("Closer said on Monday it would grow.", [("Closer", "ORG")])] * 10
+    tagged += [("Jude Law film Closer made its debut.", [])] * 2
+    tagged += [("Black Friday sales fell.", [("Black Friday", "EVENT")])] * 5
+    tagged += [("The film Black Friday opened.", [])]
+    tagged += [("Ray said on Monday he would stay.", [("Ray", "PERSON")])] * 10
+    tagged += [("The film Ray opened.", [])] * 2
+    # The model's own reading is no article calling it a work.
+    tagged += [("Target said on Monday it would grow.", [("Target", "ORG")])] * 10
+    tagged += [("Target won again.", [("Target", "WORK_OF_ART")])] * 2
+    _, mentions, _ = _tables_of_tagged(tagged)
+    types = {(m["article_id"], m["text"]): m["type"] for m in mentions}
+    assert types["a00", "Closer"] == types["a11", "Closer"] == "WORK_OF_ART"
+    assert types["a12", "Black Friday"] == "EVENT"
+    assert types["a17", "Black Friday"] == "WORK_OF_ART"  # what the article says
+    assert types["a18", "Ray"] == "PERSON"
+    assert types["a28", "Ray"] == "WORK_OF_ART"  # what the article says
+    assert types["a30", "Target"] == types["a40", "Target"] == "ORG"

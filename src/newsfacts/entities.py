@@ -160,6 +160,21 @@ def _groups(stats: EntityStats, types: dict[str, str], first_names: set[str]) ->
     }
 
 
+def _works(stats: EntityStats, votes: dict[str, Counter], types: dict[str, str]) -> dict[str, str]:
+    """Name key → WORK_OF_ART for the names that at least two articles call
+    works by their kind ("the film The Aviator", "his film Closer"): the model
+    reads a title as whatever its words suggest ("The Aviator" an organisation
+    in 31 articles of the shared corpus, "Sideways" a place in 7, "Closer" in
+    10). One article is not enough: "the film Black Friday" is a film, "Black
+    Friday" in 20 other articles the shopping day. Not where the corpus reads
+    a person ("Ray", the film and the man)."""
+    return {
+        key: "WORK_OF_ART"
+        for key, articles in stats.works.items()
+        if articles >= 2 and types.get(key, _most_mentioned(votes[key])) != "PERSON"
+    }
+
+
 def _singulars(key: str) -> list[str]:
     """The key, and what it is the plural of ("clintons", "bushes", "joneses")."""
     forms = [key]
@@ -219,6 +234,7 @@ class Decisions:
             w for w, names in openers.items() if names >= 2 and names > others[w] and len(w) > 2
         }
         types.update(_groups(stats, types, first_names))
+        types.update(_works(stats, votes, types))
         decisions = cls(types, first_names, {})
         # ORG acronym key → the key of its long form, where the corpus agrees on one.
         seen: dict[str, set[str]] = defaultdict(set)

@@ -34,6 +34,8 @@ class EntityStats:
     ``titled``: one-word name key → its PERSON clusters with a title ("Mr Murdoch").
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
+    ``works``: name key → articles that call it a work by its kind ("the film
+    The Aviator": WORK_OF_ART clusters the text typed).
     ``forms``: (form as written, type, linked to a place) → articles with a
     mention so written; ``lower_words``: word → articles whose prose writes it
     in lower case (see ``newsfacts.known_names``; counted with ``add_words``).
@@ -50,6 +52,7 @@ class EntityStats:
     after_on: Counter = field(default_factory=Counter)
     after_the: Counter = field(default_factory=Counter)
     titled: Counter = field(default_factory=Counter)
+    works: Counter = field(default_factory=Counter)
     forms: Counter = field(default_factory=Counter)
     lower_words: Counter = field(default_factory=Counter)
 
@@ -87,6 +90,8 @@ class EntityStats:
                 self.after_the[key] += cluster.after_the
             if cluster.titled:
                 self.titled[key] += 1
+            if cluster.type == "WORK_OF_ART" and cluster.typed_by_text:
+                self.works[key] += 1
             for m in cluster.mentions:
                 if len(m.text) >= 3 and m.text[:1].isupper():
                     forms.add((m.text, cluster.type, cluster.place is not None))
