@@ -1466,3 +1466,26 @@ def test_a_name_two_articles_call_a_work_is_a_work_across_the_corpus():
     assert types["a18", "Ray"] == "PERSON"
     assert types["a28", "Ray"] == "WORK_OF_ART"  # what the article says
     assert types["a30", "Target"] == types["a40", "Target"] == "ORG"
+
+
+def test_a_known_name_before_a_title_and_a_name_is_taken():
+    """ "Lib Dem MP Lembit Opik": a title after the name is no longer name the
+    known one is part of, unless the two make a title ("Vice President"). A
+    one-word name before "Minister" is as likely the portfolio ("Economy and
+    Labour Minister")."""
+    tagged = [("They said Zorb Dem was right.", [("Zorb Dem", "NORP")])] * 3
+    tagged += [("They said Vice was right.", [("Vice", "ORG")])] * 3
+    tagged += [("They said Zorblab was right.", [("Zorblab", "ORG")])] * 3
+    body = (
+        "Zorb Dem MP Ann Lee met Vice President Bo Li, the Zorb Dem Party "
+        "and Vice Media staff; Zorblab Minister Al Ng left."
+    )
+    tagged += [(body, [("Ann Lee", "PERSON"), ("Bo Li", "PERSON"), ("Al Ng", "PERSON")])]
+    _, mentions, _ = _tables_of_tagged(tagged)
+    found = [(m["text"], m["start"]) for m in mentions if m["article_id"] == "a09"]
+    assert sorted(found, key=lambda f: f[1]) == [
+        ("Zorb Dem", 0),
+        ("Ann Lee", 12),
+        ("Bo Li", 39),
+        ("Al Ng", body.index("Al Ng")),
+    ]

@@ -70,6 +70,9 @@ _TOKEN_BEFORE = re.compile(r"\S*$")
 # one side of a name joined by "&": "Serbia & Montenegro", "Procter & Gamble".
 _OF_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+(?:of\s+(?:the\s+)?|&\s+)$")
 _AMPERSAND_AFTER = re.compile(r"\s+&\s+[A-Z]")
+# A one-word name before "Minister" or "Secretary" is as often the portfolio as
+# the name: "Economy and Labour Minister" (not the party), "Health Secretary".
+_PORTFOLIO_AFTER = re.compile(r" (?:Minister|Secretary)\b")
 # What may follow a name: not a word character, a hyphen, a dot that goes on
 # into a word ("Facebook.com") or a slash before a path ("Zorblex/archive");
 # a slash between names is fine ("CNN/ORC poll", "AFP/Getty Images").
@@ -174,9 +177,11 @@ class KnownNames:
             if _AMPERSAND_AFTER.match(body, end) or self._in_address(body, start):
                 continue
             titled = self.types[form] == "PERSON" and has_title_before(body, start)
-            if runs_into_a_name(body, start, end, before=not titled):
+            if runs_into_a_name(body, start, end, before=not titled, title_after=True):
                 continue
             if " " not in form:
+                if _PORTFOLIO_AFTER.match(body, end):
+                    continue
                 if form not in self.proper and _SENTENCE_START.search(
                     body, max(0, start - 4), start
                 ):

@@ -701,6 +701,7 @@ _LONE_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b(?!\s+[A-Z])")
 # is capitalised is asked of the letter, so that "Éditions" counts as "Editions".
 _WORD_BEFORE = re.compile(r"[^\s.!?\"“”]\s+([^\W\d_])[\w'’-]*\s+$")
 _WORD_AFTER = re.compile(r"\s+([^\W\d_])")
+_TITLE_AFTER = re.compile(r" ([A-Z][\w.]*)(?=\s+[A-Z])")
 
 
 def _capitalised_before(body: str, start: int) -> bool:
@@ -818,13 +819,24 @@ CALENDAR = frozenset(
 )
 
 
-def runs_into_a_name(body: str, start: int, end: int, before: bool = True) -> bool:
+def runs_into_a_name(
+    body: str, start: int, end: int, before: bool = True, title_after: bool = False
+) -> bool:
     """Whether the words at ``start:end`` run into a capitalised word after
     them or (with ``before``) before them, not one that only opens a sentence:
-    part of a longer name ("Trump Tower", "Chief Justice", "Zorblex Éditions")."""
+    part of a longer name ("Trump Tower", "Chief Justice", "Zorblex Éditions").
+    With ``title_after``, a title before a name after them is no name they run
+    into ("Lib Dem MP Lembit Opik", "Treasury Secretary Steven Mnuchin")
+    unless the two make a title ("Vice President Mike Pence")."""
     after = _WORD_AFTER.match(body, end)
     if after is not None and after.group(1).isupper():
-        return True
+        title = _TITLE_AFTER.match(body, end) if title_after else None
+        if (
+            title is None
+            or not is_title(title.group(1))
+            or is_title(f"{body[start:end]} {title.group(1)}")
+        ):
+            return True
     return before and _capitalised_before(body, start)
 
 
