@@ -1112,6 +1112,12 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("BBC Radio Five Live", "ORG", "ORG"),
         ("Sky Sports", "ORG", "ORG"),
         ("CBS & NBC", "ORG", "ORG"),
+        # A landform is a location; an institution named for one stays.
+        ("Capitol Hill", "ORG", "LOC"),
+        ("Channel Islands", "ORG", "LOC"),
+        ("University of the Highlands and Islands", "ORG", "ORG"),
+        ("Rhode Island", "GPE", "GPE"),
+        ("Richard Hill", "PERSON", "PERSON"),
         # A bank is an institution, a river's side a place.
         ("World Bank", "GPE", "ORG"),
         ("West Bank", "GPE", "GPE"),

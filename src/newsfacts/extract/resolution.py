@@ -92,6 +92,13 @@ _EVENT = re.compile(
 # person to the model in 107 of the corpus's 124 mentions, "Glasgow Rangers"
 # in all 10). Not "City" or "County": "Kansas City", "Orange County" are places.
 _CLUB = re.compile(r"\S\s+(United|Rovers|Wanderers|Athletic|Albion|Rangers|Hotspur|FC|AFC)$")
+# A landform's name is a location, not an organisation: "Capitol Hill" (ORG to
+# the model in 127 of its 154 mentions in the shared corpus), "Channel Islands",
+# "Gulf Coast". Not an institution's name that ends so ("University of the
+# Highlands and Islands").
+_LANDFORM = re.compile(
+    rf"^(?!.*{_INSTITUTION.pattern}).*\S\s+(?:Hill|Heights|Peninsula|Coast|Islands?)$"
+)
 # A party's members are a group, never a person: "Lib Dems" was a PERSON to the
 # model in 72 of its 81 mentions in the shared corpus, and the adjective ("Lib
 # Dem MP Lembit Opik") in all of its 40.
@@ -406,6 +413,7 @@ _NAME_SHAPES = (
     (_LAW, ("ORG", "PERSON", "EVENT", "PRODUCT", "WORK_OF_ART"), "LAW"),
     (_EVENT, ("ORG", "PERSON", "FAC", "LAW", "PRODUCT", "GPE"), "EVENT"),
     (_CLUB, ("PERSON", "GPE", "NORP", "LOC", "FAC", "PRODUCT"), "ORG"),
+    (_LANDFORM, ("ORG",), "LOC"),
     (_PARTY_MEMBERS, ("PERSON", "GPE", "FAC", "PRODUCT"), "NORP"),
 )
 
