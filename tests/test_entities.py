@@ -1495,3 +1495,21 @@ def test_a_known_name_before_a_title_and_a_name_is_taken():
         ("Bo Li", 39),
         ("Al Ng", body.index("Al Ng")),
     ]
+
+
+def test_democratic_lawmakers_are_democrats():
+    """The adjective of a "-crat" is one entity with the group, in an article
+    and across articles; "Democratic Party" (an organisation) stays apart."""
+    body = "Democrats met. Democratic lawmakers said the Democrat plan was good."
+    tagged = [("Democrats", "NORP"), ("Democratic", "NORP"), ("Democrat", "NORP")]
+    (cluster,), _ = _resolve_tagged(body, tagged)
+    assert cluster.type == "NORP" and len(cluster.mentions) == 3
+    entities, mentions, _ = _tables_of_tagged(
+        [
+            ("Democratic lawmakers spoke.", [("Democratic", "NORP")]),
+            ("Democrats spoke.", [("Democrats", "NORP")]),
+            ("The Democratic Party spoke.", [("Democratic Party", "ORG")]),
+        ]
+    )
+    ids = {m["text"]: m["entity_id"] for m in mentions}
+    assert ids["Democratic"] == ids["Democrats"] != ids["Democratic Party"]

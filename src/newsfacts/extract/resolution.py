@@ -154,14 +154,25 @@ def name_key(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.casefold()).strip()
 
 
+# "Democratic", "Technocratic": the adjective of a "-crat", one of the group.
+_CRATIC = re.compile(r"cratic$")
+
+
+def _crat(key: str) -> str:
+    return key[:-2]
+
+
 def entity_key(name: str, kind: str) -> str:
     """What identifies an entity across articles: its canonical name's key
     (not the key of whichever form grouped the mentions, so that every
     article that settles on "Obama" names the same entity), singular for a
-    group of people ("Democrats" in one article, "Democrat" in another)."""
+    group of people ("Democrats" in one article, "Democrat" in another,
+    "Democratic" lawmakers in a third)."""
     key = name_key(name)
     if kind == "NORP" and key.endswith("s") and not key.endswith("ss"):
         return key[:-1]
+    if kind == "NORP" and _CRATIC.search(key):
+        return _crat(key)
     return key
 
 
@@ -1034,9 +1045,12 @@ def _is_common_word(words: set[str], cluster: Cluster) -> bool:
 
 
 def _join_plurals(groups: dict[str, list[Mention]]) -> None:
-    """ "Republicans" and "Republican", "Democrats" and "Democrat" are one group."""
+    """ "Republicans" and "Republican", "Democrats" and "Democrat" are one
+    group, and so is the adjective "Democratic" ("Democratic lawmakers")."""
     for k in [k for k in groups if k.endswith("s") and k[:-1] in groups]:
         groups[k[:-1]].extend(groups.pop(k))
+    for k in [k for k in groups if _CRATIC.search(k) and _crat(k) in groups]:
+        groups[_crat(k)].extend(groups.pop(k))
 
 
 _DOUBLED = re.compile(r"(\w)\1+")
