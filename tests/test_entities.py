@@ -1513,3 +1513,32 @@ def test_democratic_lawmakers_are_democrats():
     )
     ids = {m["text"]: m["entity_id"] for m in mentions}
     assert ids["Democratic"] == ids["Democrats"] != ids["Democratic Party"]
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "label", "expected"),
+    [
+        ("Conaway said he would challenge it.", "Conaway", "ORG", "PERSON"),
+        ("Later, Bibeau said that she is crying.", "Bibeau", "ORG", "PERSON"),
+        ("Ann Zorbel says she still agrees.", "Ann Zorbel", "PRODUCT", "PERSON"),
+        # An organisation that says "he" speaks of someone else.
+        ("But the Zorblex Times said he was missing.", "Zorblex Times", "ORG", "ORG"),
+        ("The State Department says he did not ask.", "State Department", "ORG", "ORG"),
+        ("The official who spoke to the AP claimed he saw it.", "AP", "ORG", "ORG"),
+        ("He wrote on Zorblex said he was never there.", "Zorblex", "ORG", "ORG"),
+        ("Zorb Ministry said he was wrong.", "Zorb Ministry", "ORG", "ORG"),
+        ("ZORB said he was wrong.", "ZORB", "ORG", "ORG"),
+        ("Zorblex said it would act.", "Zorblex", "ORG", "ORG"),
+    ],
+)
+def test_a_name_said_to_speak_as_he_or_she_is_a_person(body, text, label, expected):
+    assert _typed_alone(body, text, label) == expected
+
+
+def test_the_corpus_vote_overrules_he_or_she_after_a_name():
+    """ "Zorb Party said he had …" in one article is the party speaking of
+    someone: the ten articles that read it as an organisation win."""
+    tagged = [("Zorblab said on Monday it would act.", [("Zorblab", "ORG")])] * 10
+    tagged += [("Zorblab said he had cleverly not asked.", [("Zorblab", "ORG")])]
+    _, mentions, _ = _tables_of_tagged(tagged)
+    assert {m["type"] for m in mentions} == {"ORG"}
