@@ -1434,6 +1434,12 @@ def _works(body: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
         ),
         ("The films 2004 and 2005 were good years.", [], {}),
         ("She won an epic New York Marathon contest.", [], {}),
+        (
+            "It beat the animated feature Belleville Rendezvous; rallies feature Zorb flags.",
+            [],
+            {"Belleville Rendezvous": "WORK_OF_ART"},
+        ),
+        ("The show will feature Zorb Lee.", [("Zorb Lee", "PERSON")], {"Zorb Lee": "PERSON"}),
     ],
 )
 def test_a_title_after_its_kind_of_work_is_one_work(body, tagged, expected):

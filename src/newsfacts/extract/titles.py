@@ -16,13 +16,17 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 # The kinds of work, in lower case: a capitalised "Film" or "Drama" is part of a
-# name ("Venice Film Festival", "BBC Drama"). Not "single", "play", "feature",
-# "show" or "book": as an adjective or a verb they come before names that are
-# no titles ("a single Democrat", "play Chelsea", "feature Obama").
-# "Epic" after an article is the adjective: "an epic New York Marathon contest".
+# name ("Venice Film Festival", "BBC Drama"). Not "single", "play", "show" or
+# "book": as an adjective or a verb they come before names that are no titles
+# ("a single Democrat", "play Chelsea", "book Trump").
+# "Epic" after an article is the adjective: "an epic New York Marathon contest";
+# "feature" after a modal, "to" or a plural the verb: "will feature Obama",
+# "demonstrations feature Trump flags".
 _ONE = (
     r"film|movie|drama|documentary|album|song|novel|musical|sitcom|programme|thriller|comedy|"
     r"opera|(?<!\ban )(?<!\bthe )(?<!\ba )epic"
+    r"|(?<!\bto )(?<!\bwill )(?<!\bwould )(?<!\bcould )(?<!\bcan )(?<!\bmay )(?<!\balso )"
+    r"(?<!s )feature"
 )
 _MANY = r"films|movies|dramas|documentaries|albums|songs|novels|musicals|books"
 _CUE = re.compile(
