@@ -1118,9 +1118,12 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("University of the Highlands and Islands", "ORG", "ORG"),
         ("Rhode Island", "GPE", "GPE"),
         ("Richard Hill", "PERSON", "PERSON"),
+        ("The Hill", "ORG", "ORG"),
+        ("Ivory Coast", "ORG", "GPE"),
         # A bank is an institution, a river's side a place.
         ("World Bank", "GPE", "ORG"),
         ("West Bank", "GPE", "GPE"),
+        ("East Bank", "GPE", "GPE"),
     ],
 )
 def test_a_name_s_words_can_say_what_it_is(text, label, expected):
@@ -1434,6 +1437,45 @@ def _works(body: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
         ),
         ("The films 2004 and 2005 were good years.", [], {}),
         ("She won an epic New York Marathon contest.", [], {}),
+        # People the model found: in the title after a small word, the
+        # sentence going on after its words, "and" or a colon.
+        (
+            "His film Living with Michael Jackson aired.",
+            [("Michael Jackson", "PERSON")],
+            {"Living with Michael Jackson": "WORK_OF_ART"},
+        ),
+        (
+            "In the film The Aviator Leonardo DiCaprio plays a pilot.",
+            [("Aviator", "ORG"), ("Leonardo DiCaprio", "PERSON")],
+            {"The Aviator": "WORK_OF_ART", "Leonardo DiCaprio": "PERSON"},
+        ),
+        # A one-word "person" inside a title is the model's piece of it.
+        (
+            "Their album Songs About Jane moved up; the comedy The Pacifier fell.",
+            [("Jane", "PERSON"), ("Pacifier", "PERSON")],
+            {"Songs About Jane": "WORK_OF_ART", "The Pacifier": "WORK_OF_ART"},
+        ),
+        (
+            "Critics liked films such as Troy, Brad Pitt said.",
+            [("Troy", "GPE"), ("Brad Pitt", "PERSON")],
+            {"Troy": "WORK_OF_ART", "Brad Pitt": "PERSON"},
+        ),
+        (
+            "In the film Closer: Jude Law plays a writer.",
+            [("Jude Law", "PERSON")],
+            {"Closer": "WORK_OF_ART", "Jude Law": "PERSON"},
+        ),
+        # An album named for its band; the verb "feature"; a year alone.
+        ("Their self-titled LP sold well.", [], {}),
+        ("The show might feature Zorb Lee.", [("Zorb Lee", "PERSON")], {"Zorb Lee": "PERSON"}),
+        ("The film 2005 was a good year for it.", [], {}),
+        # A quote closes the one it opened; a title inside a title is not one.
+        ("The drama “Footballers’ Wives” won.", [], {"Footballers’ Wives": "WORK_OF_ART"}),
+        (
+            "A report titled “Why the film Alpha Beta failed” ran.",
+            [],
+            {"Why the film Alpha Beta failed": "WORK_OF_ART"},
+        ),
         (
             "It beat the animated feature Belleville Rendezvous; rallies feature Zorb flags.",
             [],
@@ -1460,13 +1502,19 @@ def test_a_title_the_text_names_keeps_its_type_against_the_corpus_vote():
 def test_a_name_two_articles_call_a_work_is_a_work_across_the_corpus():
     """The model reads "Closer" as a company in ten articles; two call it a
     film, so it is the film in all twelve. One article is not enough, for a
-    name of any length; a name the corpus reads as a person stays one."""
+    name of any length, nor two of twenty-two; a name the corpus reads as a
+    person or a group stays one."""
     tagged = [("Closer said on Monday it would grow.", [("Closer", "ORG")])] * 10
     tagged += [("Jude Law film Closer made its debut.", [])] * 2
     tagged += [("Black Friday sales fell.", [("Black Friday", "EVENT")])] * 5
     tagged += [("The film Black Friday opened.", [])]
     tagged += [("Ray said on Monday he would stay.", [("Ray", "PERSON")])] * 10
     tagged += [("The film Ray opened.", [])] * 2
+    # Two articles of many are not enough; a group stays a group.
+    tagged += [("Zorbex said on Monday it would act.", [("Zorbex", "ORG")])] * 20
+    tagged += [("The film Zorbex opened.", [])] * 2
+    tagged += [("Zorbites met on Monday.", [("Zorbites", "NORP")])] * 3
+    tagged += [("The drama Zorbites opened.", [])] * 2
     # The model's own reading is no article calling it a work.
     tagged += [("Target said on Monday it would grow.", [("Target", "ORG")])] * 10
     tagged += [("Target won again.", [("Target", "WORK_OF_ART")])] * 2
@@ -1477,7 +1525,10 @@ def test_a_name_two_articles_call_a_work_is_a_work_across_the_corpus():
     assert types["a17", "Black Friday"] == "WORK_OF_ART"  # what the article says
     assert types["a18", "Ray"] == "PERSON"
     assert types["a28", "Ray"] == "WORK_OF_ART"  # what the article says
-    assert types["a30", "Target"] == types["a40", "Target"] == "ORG"
+    assert types["a30", "Zorbex"] == "ORG"
+    assert types["a50", "Zorbex"] == "WORK_OF_ART"  # what the article says
+    assert types["a52", "Zorbites"] == "NORP"
+    assert types["a57", "Target"] == types["a67", "Target"] == "ORG"
 
 
 def test_a_known_name_before_a_title_and_a_name_is_taken():
@@ -1510,6 +1561,9 @@ def test_democratic_lawmakers_are_democrats():
     tagged = [("Democrats", "NORP"), ("Democratic", "NORP"), ("Democrat", "NORP")]
     (cluster,), _ = _resolve_tagged(body, tagged)
     assert cluster.type == "NORP" and len(cluster.mentions) == 3
+    body = "Democrats met. Democratic lawmakers said no."
+    (cluster,), _ = _resolve_tagged(body, [("Democrats", "NORP"), ("Democratic", "NORP")])
+    assert cluster.type == "NORP" and len(cluster.mentions) == 2
     entities, mentions, _ = _tables_of_tagged(
         [
             ("Democratic lawmakers spoke.", [("Democratic", "NORP")]),
@@ -1535,6 +1589,7 @@ def test_democratic_lawmakers_are_democrats():
         ("Zorb Ministry said he was wrong.", "Zorb Ministry", "ORG", "ORG"),
         ("ZORB said he was wrong.", "ZORB", "ORG", "ORG"),
         ("Zorblex said it would act.", "Zorblex", "ORG", "ORG"),
+        ("Britain said he was wrong.", "Britain", "GPE", "GPE"),
     ],
 )
 def test_a_name_said_to_speak_as_he_or_she_is_a_person(body, text, label, expected):

@@ -160,19 +160,29 @@ def _groups(stats: EntityStats, types: dict[str, str], first_names: set[str]) ->
     }
 
 
+# A name is a work across the corpus when at least this many articles call it
+# one by its kind, and at least this share of the articles that name it.
+_WORK_ARTICLES = 2
+_WORK_SHARE = 0.1
+
+
 def _works(stats: EntityStats, votes: dict[str, Counter], types: dict[str, str]) -> dict[str, str]:
-    """Name key → WORK_OF_ART for the names that at least two articles call
-    works by their kind ("the film The Aviator", "his film Closer"): the model
-    reads a title as whatever its words suggest ("The Aviator" an organisation
-    in 31 articles of the shared corpus, "Sideways" a place in 7, "Closer" in
-    10). One article is not enough: "the film Black Friday" is a film, "Black
-    Friday" in 20 other articles the shopping day. Not where the corpus reads
-    a person ("Ray", the film and the man)."""
-    return {
-        key: "WORK_OF_ART"
-        for key, articles in stats.works.items()
-        if articles >= 2 and types.get(key, _most_mentioned(votes[key])) != "PERSON"
-    }
+    """Name key → WORK_OF_ART for the names that articles call works by their
+    kind ("the film The Aviator", "his film Closer"): the model reads a title
+    as whatever its words suggest ("The Aviator" an organisation in 31
+    articles of the shared corpus, "Sideways" a place in 7, "Closer" in 10).
+    Not one article alone ("the film Black Friday" is a film, "Black Friday"
+    in 20 other articles the shopping day), nor a few of many ("impeachment
+    drama Democrats worry" in 2 of the 1,045 articles naming the Democrats);
+    not where the corpus reads a person or a group ("Ray", the film and the
+    man)."""
+    works = {}
+    for key, articles in stats.works.items():
+        if articles < _WORK_ARTICLES or articles < _WORK_SHARE * stats.articles[key]:
+            continue
+        if (types.get(key) or _most_mentioned(votes[key])) not in ("PERSON", "NORP"):
+            works[key] = "WORK_OF_ART"
+    return works
 
 
 def _singulars(key: str) -> list[str]:

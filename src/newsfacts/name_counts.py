@@ -35,7 +35,8 @@ class EntityStats:
     ``acronyms``: (acronym key, type, name, GeoNames id) → clusters,
     for clusters with an all-capitals alias, whose type the vote may change.
     ``works``: name key → articles that call it a work by its kind ("the film
-    The Aviator": WORK_OF_ART clusters the text typed).
+    The Aviator": WORK_OF_ART clusters the text typed); ``articles``: name key
+    → articles with a cluster of that name not linked to a place.
     ``forms``: (form as written, type, linked to a place) → articles with a
     mention so written; ``lower_words``: word → articles whose prose writes it
     in lower case (see ``newsfacts.known_names``; counted with ``add_words``).
@@ -53,6 +54,7 @@ class EntityStats:
     after_the: Counter = field(default_factory=Counter)
     titled: Counter = field(default_factory=Counter)
     works: Counter = field(default_factory=Counter)
+    articles: Counter = field(default_factory=Counter)
     forms: Counter = field(default_factory=Counter)
     lower_words: Counter = field(default_factory=Counter)
 
@@ -110,6 +112,7 @@ class EntityStats:
                     entry = (f"ORG:{name_key(alias)}", cluster.type, cluster.name, geo)
                     self.acronyms[entry] += 1
         self.forms.update(forms)
+        self.articles.update({name_key(c.name) for c in clusters if c.place is None})
 
 
 def _surname(name: str, words: list[str]) -> str:

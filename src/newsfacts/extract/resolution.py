@@ -93,11 +93,12 @@ _EVENT = re.compile(
 # in all 10). Not "City" or "County": "Kansas City", "Orange County" are places.
 _CLUB = re.compile(r"\S\s+(United|Rovers|Wanderers|Athletic|Albion|Rangers|Hotspur|FC|AFC)$")
 # A landform's name is a location, not an organisation: "Capitol Hill" (ORG to
-# the model in 127 of its 154 mentions in the shared corpus), "Channel Islands",
-# "Gulf Coast". Not an institution's name that ends so ("University of the
-# Highlands and Islands").
+# the model in 127 of its 154 mentions in the shared corpus), "Gulf Coast". Not
+# an institution's name that ends so ("University of the Highlands and
+# Islands"), nor one with "The" ("The Hill", a paper), nor a country
+# ("Ivory Coast", "Faroe Islands": see ``_shape_type``).
 _LANDFORM = re.compile(
-    rf"^(?!.*{_INSTITUTION.pattern}).*\S\s+(?:Hill|Heights|Peninsula|Coast|Islands?)$"
+    rf"^(?!The )(?!.*{_INSTITUTION.pattern}).*\S\s+(?:Hill|Heights|Peninsula|Coast|Islands?)$"
 )
 # A party's members are a group, never a person: "Lib Dems" was a PERSON to the
 # model in 72 of its 81 mentions in the shared corpus, and the adjective ("Lib
@@ -437,11 +438,17 @@ _NOT_PLACES = ("ORG", "PERSON", "FAC", "PRODUCT", "WORK_OF_ART")
 _RIVER_BANK = re.compile(r"^(?:West|East|North|South|Left|Right) Bank$")
 
 
-def _shape_type(text: str, label: str) -> str | None:
+def _shape_type(text: str, label: str, places: list) -> str | None:
+    """The type a name's words give it (``_NAME_SHAPES``); ``places``, what the
+    gazetteer links it to: a landform it knows as a country or a region is a
+    GPE of its own ("Ivory Coast"), one it knows as a town is still a landform
+    ("Capitol Hill", a neighbourhood of Washington)."""
     if _RIVER_BANK.match(text):
         return None
     for pattern, overruled, kind in _NAME_SHAPES:
         if label in overruled and pattern.search(text):
+            if pattern is _LANDFORM and any(p.kind != "city" for p in places):
+                return None
             return kind
     return None
 
@@ -514,7 +521,7 @@ def _retyped(mention: Mention, before: str, after: str = "") -> str:
     ):
         return "WORK_OF_ART"
     before = before[-12:]  # the window the locative rule below was measured with
-    if shaped := _shape_type(text, label):
+    if shaped := _shape_type(text, label, places):
         return shaped
     if (
         label in _NOT_PLACES
@@ -647,12 +654,7 @@ def _canonical(texts: list[str]) -> str:
 def resolve(body: str, recognised: Recognised, steps: frozenset = ALL_STEPS) -> list[Cluster]:
     """Cluster an article's mentions into entities (canonical name, type, aliases)."""
     locate = sentence_locator(recognised.sentences or [(0, len(body))])
-    mentions = _fixed_mentions(body, recognised.mentions, steps)
-    titles: set = set()
-    if "spans" in steps:
-        mentions = _with_nationalities(body, mentions, locate)
-        mentions = _with_party_states(body, mentions, locate)
-        mentions, titles = _with_titles(body, mentions, locate)
+    mentions, titles = _fixed_mentions(body, recognised.mentions, steps, locate)
     acronym_aliases: dict[str, str] = {}
     if "acronyms" in steps:
         mentions, acronym_aliases = _with_acronyms(body, mentions, locate)
@@ -774,31 +776,69 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
 # A place that ends a title is where the work comes from, not its words: "the
 # film The Sea Inside from Spain".
 _PLACE_AT_END = re.compile(r"\s(?:from|in|at)\s$")
+# The model tags pieces of titles as people ("Seek" of "Hide and Seek", "Jane"
+# of "Songs About Jane"), but a full name that ends a title's words, not after
+# one of its small words, is the sentence going on: "the film The Aviator
+# Leonardo DiCaprio stars in", "the film Closer: Jude Law plays" (unlike
+# "Living with Michael Jackson"). In a list it is no title at all: "films such
+# as Troy, Brad Pitt said".
+_INSIDE_TITLE = re.compile(r"\s(?:of|the|a|an|in|on|to|for|with|from|at|or)\s$")
+_TITLE_TAIL = re.compile(r"(?:[\s:,]|\sand)+$")
+
+
+def _title_span(body: str, title, inside: list[Mention]) -> tuple[int, int] | None:
+    """The span of an unquoted title once the people the model found in it
+    have had their say (see ``_INSIDE_TITLE``), and a place it ends with; or
+    None when it is no title."""
+    start, end = title.start, title.end
+    person = next(
+        (m for m in inside if m.type == "PERSON" and m.end == end and " " in m.text), None
+    )
+    if person is not None and person.start == start and title.later_in_list:
+        return None
+    if (
+        person is not None
+        and person.start > start
+        and not _INSIDE_TITLE.search(body, start, person.start)
+    ):
+        end = _TITLE_TAIL.search(body, start, person.start).start()
+    last = next((m for m in reversed(inside) if m.end <= end), None)
+    if (
+        last is not None
+        and last.end == end
+        and last.type in ("GPE", "LOC")
+        and (place := _PLACE_AT_END.search(body, start, last.start))
+    ):
+        end = place.start()
+    return (start, end) if end > start else None
 
 
 def _with_titles(body: str, mentions: list[Mention], locate) -> tuple[list[Mention], set]:
     """The titles of works named after their kind ("the film The Aviator") as
     WORK_OF_ART mentions, in place of the pieces of them the model tagged
-    ("Seek" of "Hide and Seek", a person). A quoted title takes the place of
-    no other name: headlines quote people ("titled “Paul Ryan opposes …”").
-    Returns the mentions and the spans of the titles."""
-    titles = {}
+    ("Seek" of "Hide and Seek", a person). Read with the model's own types,
+    before they are fixed. A quoted title takes the place of no other name:
+    headlines quote people ("titled “Paul Ryan opposes …”"). Returns the
+    mentions and the spans of the titles."""
+    titles: dict[tuple[int, int], list[Mention]] = {}
+    taken = Taken((m.start, m.end) for m in mentions)
     for title in work_titles(body):
-        start, end = title.start, title.end
-        inside = [m for m in mentions if m.start < end and start < m.end]
-        if inside and not title.quoted:
-            last = inside[-1]
-            if (
-                last.end == end
-                and last.type in ("GPE", "LOC")
-                and _PLACE_AT_END.search(body, start, last.start)
-            ):
-                end = _PLACE_AT_END.search(body, start, last.start).start()
-                inside.pop()
+        overlapping = (
+            [m for m in mentions if m.start < title.end and title.start < m.end]
+            if taken.overlaps(title.start, title.end)
+            else []
+        )
+        if title.quoted:
+            if any(m.type != "WORK_OF_ART" for m in overlapping):
+                continue
+            start, end = title.start, title.end
+        elif (span := _title_span(body, title, overlapping)) is None:
+            continue
+        else:
+            start, end = span
+        inside = [m for m in overlapping if m.start < end]
         if any(m.start < start or m.end > end for m in inside):
             continue  # the model's name runs past it: "Mind, Body & Soul"
-        if title.quoted and any(m.type != "WORK_OF_ART" for m in inside):
-            continue
         if any(s < end and start < e for s, e in titles):
             continue
         titles[(start, end)] = inside
@@ -845,7 +885,7 @@ def runs_into_a_name(
     them or (with ``before``) before them, not one that only opens a sentence:
     part of a longer name ("Trump Tower", "Chief Justice", "Zorblex Éditions").
     With ``title_after``, a title before a name after them is no name they run
-    into ("Lib Dem MP Lembit Opik", "Treasury Secretary Steven Mnuchin")
+    into ("Lib Dem MP Lembit Opik", "ECB President Jean-Claude Trichet")
     unless the two make a title ("Vice President Mike Pence")."""
     after = _WORD_AFTER.match(body, end)
     if after is not None and after.group(1).isupper():
@@ -966,25 +1006,45 @@ def _with_party_states(body: str, mentions: list[Mention], locate) -> list[Menti
     return _with_added(mentions, found)
 
 
-def _fixed_mentions(body: str, mentions: list[Mention], steps: frozenset) -> list[Mention]:
-    """The model's mentions with their spans and types fixed, one by one."""
+def _fixed_mentions(
+    body: str, mentions: list[Mention], steps: frozenset, locate
+) -> tuple[list[Mention], set]:
+    """The model's mentions with their spans and types fixed, and the names it
+    missed added; and the spans of the titles of works among them."""
+    titles: set = set()
     if "spans" in steps:
-        mentions = [
-            fixed
-            for m in mentions
-            for side in _fixture_sides(m)
-            for part in _list_items(side)
-            if (fixed := _fix_span(body, part))
-        ]
-        mentions = _join_compounds(body, mentions)
-        mentions = _join_particles(body, _join_purposes(body, mentions))
+        mentions = _fixed_spans(body, mentions)
+        # Before the types are fixed: a title gives way to the people the
+        # model found in it (see ``_title_span``).
+        mentions, titles = _with_titles(body, mentions, locate)
     if "retype" in steps:
-        retyped = []
-        for m in mentions:
-            kind = _retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
-            retyped.append(m if kind == m.type else replace(m, type=kind))
-        mentions = retyped
-    return mentions
+        mentions = _retyped_mentions(body, mentions)
+    if "spans" in steps:
+        mentions = _with_nationalities(body, mentions, locate)
+        mentions = _with_party_states(body, mentions, locate)
+    return mentions, titles
+
+
+def _fixed_spans(body: str, mentions: list[Mention]) -> list[Mention]:
+    """The model's mentions with their spans fixed, one by one."""
+    mentions = [
+        fixed
+        for m in mentions
+        for side in _fixture_sides(m)
+        for part in _list_items(side)
+        if (fixed := _fix_span(body, part))
+    ]
+    mentions = _join_compounds(body, mentions)
+    return _join_particles(body, _join_purposes(body, mentions))
+
+
+def _retyped_mentions(body: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions with what the text around each says of its type."""
+    retyped = []
+    for m in mentions:
+        kind = _retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
+        retyped.append(m if kind == m.type else replace(m, type=kind))
+    return retyped
 
 
 def _cluster(members: list[Mention]) -> Cluster:
@@ -1080,8 +1140,11 @@ def _join_plurals(groups: dict[str, list[Mention]]) -> None:
     group, and so is the adjective "Democratic" ("Democratic lawmakers")."""
     for k in [k for k in groups if k.endswith("s") and k[:-1] in groups]:
         groups[k[:-1]].extend(groups.pop(k))
-    for k in [k for k in groups if _CRATIC.search(k) and _crat(k) in groups]:
-        groups[_crat(k)].extend(groups.pop(k))
+    for k in [k for k in groups if _CRATIC.search(k)]:
+        # Into the group by whichever form the article has: "Democrat(s)".
+        group = next((g for g in (_crat(k), _crat(k) + "s") if g in groups), None)
+        if group is not None:
+            groups[group].extend(groups.pop(k))
 
 
 _DOUBLED = re.compile(r"(\w)\1+")

@@ -18,19 +18,21 @@ from typing import NamedTuple
 # The kinds of work, in lower case: a capitalised "Film" or "Drama" is part of a
 # name ("Venice Film Festival", "BBC Drama"). Not "single", "play", "show" or
 # "book": as an adjective or a verb they come before names that are no titles
-# ("a single Democrat", "play Chelsea", "book Trump").
-# "Epic" after an article is the adjective: "an epic New York Marathon contest";
-# "feature" after a modal, "to" or a plural the verb: "will feature Obama",
-# "demonstrations feature Trump flags".
+# ("a single Democrat", "play Chelsea", "book Trump"); the plural "books" is
+# only a noun. "Epic" after an article is the adjective ("an epic New York
+# Marathon contest"). "Feature" is the verb unless an article, a possessive or
+# an adjective of films stands before it ("will feature Obama", "rallies
+# feature Trump flags"; "the animated feature Belleville Rendezvous").
 _ONE = (
     r"film|movie|drama|documentary|album|song|novel|musical|sitcom|programme|thriller|comedy|"
     r"opera|(?<!\ban )(?<!\bthe )(?<!\ba )epic"
-    r"|(?<!\bto )(?<!\bwill )(?<!\bwould )(?<!\bcould )(?<!\bcan )(?<!\bmay )(?<!\balso )"
-    r"(?<!s )feature"
+    r"|(?:a|an|the|his|her|their|its|debut|animated|last|first|new|latest|final|second|third|"
+    r"low-budget|full-length) feature"
 )
 _MANY = r"films|movies|dramas|documentaries|albums|songs|novels|musicals|books"
+# Not "self-titled", an album named for its band: "their self-titled LP".
 _CUE = re.compile(
-    rf"\b(?:(?P<many>{_MANY})|{_ONE}|entitled|titled)"
+    rf"\b(?:(?P<many>{_MANY})|{_ONE}|(?<!-)entitled|(?<!-)titled)"
     r"(?P<examples> (?:such as|including|like))? (?=[\"“‘'A-Z\d])"
 )
 # A title's words: capitalised words and numbers, and the small words titles
@@ -41,9 +43,18 @@ _SMALL = r"(?:of|the|a|an|in|on|to|for|with|from|at|and|or)"
 # Not a number after a small word: "Dirty Pretty Things in 2002". A subtitle
 # after a colon: "10th District Court: Moments of Trials".
 _TITLE = re.compile(rf"{_WORD}(?: (?:{_SMALL} )+[A-Z][\w'’-]*|:? {_WORD})*")
-# A quoted title, to its closing quote (an apostrophe is none: "Can't",
-# "Trump’s"). Not a headline of two sentences.
-_QUOTED = re.compile(r"[\"“‘']((?:[^\"”’'\n.]|['’]\w|\.(?! ))" r"{1,120}?)[.,!?;:]?[\"”’'](?!\w)")
+# A quoted title, to the quote that closes the one it opens with (“…” or "…";
+# a single quote closes only where no letter follows, as an apostrophe does:
+# "Can't", "Trump’s"). Not a headline of two sentences. What may end the title
+# inside the quotes is ``QUOTE_END``.
+QUOTE_END = r"[.,!?;:]?"
+_IN_QUOTES = r"(?:[^\n.]|\.(?! ))"
+_QUOTED = re.compile(
+    rf"“((?:(?!”){_IN_QUOTES}){{1,120}}?){QUOTE_END}”"
+    rf'|"((?:(?!"){_IN_QUOTES}){{1,120}}?){QUOTE_END}"'
+    rf"|‘((?:(?!’(?!\w)){_IN_QUOTES}){{1,120}}?){QUOTE_END}’(?!\w)"
+    rf"|'((?:(?!'(?!\w)){_IN_QUOTES}){{1,120}}?){QUOTE_END}'(?!\w)"
+)
 # A list of works after a plural kind or "such as": "films such as Million
 # Dollar Baby, Aviator and Finding Neverland".
 _LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+(?:and|or)\s+")
@@ -63,6 +74,7 @@ class Title(NamedTuple):
     end: int
     after: int  # past its closing quote, if quoted
     quoted: bool
+    later_in_list: bool = False  # "Aviator" of "films such as Troy, Aviator"
 
 
 def _title(body: str, start: int, listed: bool) -> Title | None:
@@ -70,7 +82,7 @@ def _title(body: str, start: int, listed: bool) -> Title | None:
     commas part titles rather than join their words."""
     quoted = _QUOTED.match(body, start)
     if quoted:
-        s, e = quoted.span(1)
+        s, e = quoted.span(quoted.lastindex)
         return Title(s, e, quoted.end(), True) if body[s].isupper() or body[s].isdigit() else None
     words = _TITLE.match(body, start)
     if words is None:
@@ -94,7 +106,7 @@ def work_titles(body: str) -> Iterator[Title]:
         listed = cue.group("many") or cue.group("examples")
         at = cue.end()
         while (title := _title(body, at, bool(listed))) is not None:
-            yield title
+            yield title._replace(later_in_list=at != cue.end())
             following = _LIST_SEPARATOR.match(body, title.after) if listed else None
             if following is None:
                 break
