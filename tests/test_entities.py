@@ -1120,6 +1120,7 @@ def test_a_cluster_takes_the_type_of_its_full_name_however_often_the_surname_is_
         ("Richard Hill", "PERSON", "PERSON"),
         ("The Hill", "ORG", "ORG"),
         ("Ivory Coast", "ORG", "GPE"),
+        ("Rhode Island", "ORG", "GPE"),
         # A bank is an institution, a river's side a place.
         ("World Bank", "GPE", "ORG"),
         ("West Bank", "GPE", "GPE"),
@@ -1465,9 +1466,46 @@ def _works(body: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
             [("Jude Law", "PERSON")],
             {"Closer": "WORK_OF_ART", "Jude Law": "PERSON"},
         ),
-        # An album named for its band; the verb "feature"; a year alone.
+        (
+            "The film Ray and Hilary Swank won.",
+            [("Hilary Swank", "PERSON")],
+            {"Ray": "WORK_OF_ART", "Hilary Swank": "PERSON"},
+        ),
+        # A film named for a person, first in its sentence; a person the
+        # model ran into the title; a person's name cut mid-word.
+        ("The film Vera Drake won.", [("Vera Drake", "PERSON")], {"Vera Drake": "WORK_OF_ART"}),
+        (
+            "The film The Aviator Leonardo DiCaprio stars in won.",
+            [("Aviator Leonardo DiCaprio", "PERSON")],
+            {"Aviator Leonardo DiCaprio": "PERSON"},
+        ),
+        (
+            "The film Jean-Luc Picard won.",
+            [("Luc Picard", "PERSON")],
+            {"Jean-Luc Picard": "WORK_OF_ART"},
+        ),
+        # The title's words do not retype it: a law's, a country's, an age.
+        ("The film Sister Act opened.", [("Sister Act", "LAW")], {"Sister Act": "WORK_OF_ART"}),
+        ("The album America sold.", [("America", "GPE")], {"America": "WORK_OF_ART"}),
+        (
+            "The film The Aviator, 12, won.",
+            [("Aviator", "ORG")],
+            {"The Aviator": "WORK_OF_ART"},
+        ),
+        # A place the model mistyped ends a title all the same.
+        (
+            "The film The Sea Inside from Spain won.",
+            [("Sea Inside", "LOC"), ("Spain", "ORG")],
+            {"The Sea Inside": "WORK_OF_ART", "Spain": "GPE"},
+        ),
+        # An album named for its band; "feature" the verb or a product's.
         ("Their self-titled LP sold well.", [], {}),
         ("The show might feature Zorb Lee.", [("Zorb Lee", "PERSON")], {"Zorb Lee": "PERSON"}),
+        (
+            "It is the latest feature Facebook has added; her debut feature Zorb Days won.",
+            [("Facebook", "ORG")],
+            {"Facebook": "ORG", "Zorb Days": "WORK_OF_ART"},
+        ),
         ("The film 2005 was a good year for it.", [], {}),
         # A quote closes the one it opened; a title inside a title is not one.
         ("The drama “Footballers’ Wives” won.", [], {"Footballers’ Wives": "WORK_OF_ART"}),
@@ -1505,7 +1543,8 @@ def test_a_name_two_articles_call_a_work_is_a_work_across_the_corpus():
     name of any length, nor two of twenty-two; a name the corpus reads as a
     person or a group stays one."""
     tagged = [("Closer said on Monday it would grow.", [("Closer", "ORG")])] * 10
-    tagged += [("Jude Law film Closer made its debut.", [])] * 2
+    tagged += [("Jude Law film Closer made its debut.", [])]
+    tagged += [("Jude Law film “Closer” made its debut.", [("Closer", "ORG")])]
     tagged += [("Black Friday sales fell.", [("Black Friday", "EVENT")])] * 5
     tagged += [("The film Black Friday opened.", [])]
     tagged += [("Ray said on Monday he would stay.", [("Ray", "PERSON")])] * 10
@@ -1603,3 +1642,10 @@ def test_the_corpus_vote_overrules_he_or_she_after_a_name():
     tagged += [("Zorblab said he had cleverly not asked.", [("Zorblab", "ORG")])]
     _, mentions, _ = _tables_of_tagged(tagged)
     assert {m["type"] for m in mentions} == {"ORG"}
+
+
+def test_a_film_named_for_a_person_is_a_work_the_text_names():
+    """ "The film Vera Drake": the model's person is the title, and the article
+    says so (the corpus vote does not overrule it)."""
+    (cluster,), _ = _resolve_tagged("The film Vera Drake won.", [("Vera Drake", "PERSON")])
+    assert (cluster.type, cluster.typed_by_text) == ("WORK_OF_ART", True)

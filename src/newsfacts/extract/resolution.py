@@ -440,15 +440,15 @@ _RIVER_BANK = re.compile(r"^(?:West|East|North|South|Left|Right) Bank$")
 
 def _shape_type(text: str, label: str, places: list) -> str | None:
     """The type a name's words give it (``_NAME_SHAPES``); ``places``, what the
-    gazetteer links it to: a landform it knows as a country or a region is a
-    GPE of its own ("Ivory Coast"), one it knows as a town is still a landform
-    ("Capitol Hill", a neighbourhood of Washington)."""
+    gazetteer links it to: a landform it knows as a country or a US state is a
+    GPE ("Ivory Coast", "Rhode Island"), one it knows as a town is still a
+    landform ("Capitol Hill", a neighbourhood of Washington)."""
     if _RIVER_BANK.match(text):
         return None
     for pattern, overruled, kind in _NAME_SHAPES:
         if label in overruled and pattern.search(text):
             if pattern is _LANDFORM and any(p.kind != "city" for p in places):
-                return None
+                return "GPE" if any(p.kind in ("country", "us_state") for p in places) else None
             return kind
     return None
 
@@ -777,13 +777,16 @@ def _with_nationalities(body: str, mentions: list[Mention], locate) -> list[Ment
 # film The Sea Inside from Spain".
 _PLACE_AT_END = re.compile(r"\s(?:from|in|at)\s$")
 # The model tags pieces of titles as people ("Seek" of "Hide and Seek", "Jane"
-# of "Songs About Jane"), but a full name that ends a title's words, not after
-# one of its small words, is the sentence going on: "the film The Aviator
-# Leonardo DiCaprio stars in", "the film Closer: Jude Law plays" (unlike
-# "Living with Michael Jackson"). In a list it is no title at all: "films such
-# as Troy, Brad Pitt said".
+# of "Songs About Jane"), but a full name that ends a title's words is the
+# sentence going on, right after them, after a colon or after "and": "the film
+# The Aviator Leonardo DiCaprio stars in", "the film Closer: Jude Law plays",
+# "the film Ray and Hilary Swank won". After one of the title's other small
+# words it is in the title: "Living with Michael Jackson". In a list it is no
+# title at all: "films such as Troy, Brad Pitt said".
 _INSIDE_TITLE = re.compile(r"\s(?:of|the|a|an|in|on|to|for|with|from|at|or)\s$")
 _TITLE_TAIL = re.compile(r"(?:[\s:,]|\sand)+$")
+# A word of a title's own: not only "The" or "A" before the name the model took.
+_TITLE_WORD = re.compile(r"\b(?!(?:The|A|An)\b)[A-Z\d]")
 
 
 def _title_span(body: str, title, inside: list[Mention]) -> tuple[int, int] | None:
@@ -800,17 +803,20 @@ def _title_span(body: str, title, inside: list[Mention]) -> tuple[int, int] | No
         person is not None
         and person.start > start
         and not _INSIDE_TITLE.search(body, start, person.start)
+        and (tail := _TITLE_TAIL.search(body, start, person.start))  # not mid-word
     ):
-        end = _TITLE_TAIL.search(body, start, person.start).start()
+        end = tail.start()
     last = next((m for m in reversed(inside) if m.end <= end), None)
     if (
         last is not None
         and last.end == end
-        and last.type in ("GPE", "LOC")
+        and (last.type in ("GPE", "LOC") or gazetteer.lookup(last.text))
         and (place := _PLACE_AT_END.search(body, start, last.start))
     ):
         end = place.start()
-    return (start, end) if end > start else None
+    if not _TITLE_WORD.search(body, start, end):
+        return None  # nothing left but "The": the model's person began the title
+    return start, end
 
 
 def _with_titles(body: str, mentions: list[Mention], locate) -> tuple[list[Mention], set]:
@@ -829,7 +835,10 @@ def _with_titles(body: str, mentions: list[Mention], locate) -> tuple[list[Menti
             else []
         )
         if title.quoted:
-            if any(m.type != "WORK_OF_ART" for m in overlapping):
+            # The model's name for the whole quote is the title whatever its
+            # type ("film “Closer”", ORG); a name inside it is a headline's.
+            whole = [(m.start, m.end) for m in overlapping] == [(title.start, title.end)]
+            if not whole and any(m.type != "WORK_OF_ART" for m in overlapping):
                 continue
             start, end = title.start, title.end
         elif (span := _title_span(body, title, overlapping)) is None:
@@ -1018,7 +1027,7 @@ def _fixed_mentions(
         # model found in it (see ``_title_span``).
         mentions, titles = _with_titles(body, mentions, locate)
     if "retype" in steps:
-        mentions = _retyped_mentions(body, mentions)
+        mentions = _retyped_mentions(body, mentions, titles)
     if "spans" in steps:
         mentions = _with_nationalities(body, mentions, locate)
         mentions = _with_party_states(body, mentions, locate)
@@ -1038,10 +1047,15 @@ def _fixed_spans(body: str, mentions: list[Mention]) -> list[Mention]:
     return _join_particles(body, _join_purposes(body, mentions))
 
 
-def _retyped_mentions(body: str, mentions: list[Mention]) -> list[Mention]:
-    """The mentions with what the text around each says of its type."""
+def _retyped_mentions(body: str, mentions: list[Mention], titles: set) -> list[Mention]:
+    """The mentions with what the text around each says of its type; not the
+    titles of works (``titles``), whatever their words ("the film Sister Act",
+    "the album America")."""
     retyped = []
     for m in mentions:
+        if (m.start, m.end) in titles:
+            retyped.append(m)
+            continue
         kind = _retyped(m, body[max(0, m.start - 40) : m.start], body[m.end : m.end + 12])
         retyped.append(m if kind == m.type else replace(m, type=kind))
     return retyped

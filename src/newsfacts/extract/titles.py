@@ -20,14 +20,15 @@ from typing import NamedTuple
 # "book": as an adjective or a verb they come before names that are no titles
 # ("a single Democrat", "play Chelsea", "book Trump"); the plural "books" is
 # only a noun. "Epic" after an article is the adjective ("an epic New York
-# Marathon contest"). "Feature" is the verb unless an article, a possessive or
-# an adjective of films stands before it ("will feature Obama", "rallies
-# feature Trump flags"; "the animated feature Belleville Rendezvous").
+# Marathon contest"). "Feature" is a film after a film-maker's possessive or a
+# film's adjective ("his last feature 06/05", "the animated feature Belleville
+# Rendezvous"); otherwise a verb or a product's ("will feature Obama", "the
+# latest feature Facebook has added").
 _ONE = (
     r"film|movie|drama|documentary|album|song|novel|musical|sitcom|programme|thriller|comedy|"
     r"opera|(?<!\ban )(?<!\bthe )(?<!\ba )epic"
-    r"|(?:a|an|the|his|her|their|its|debut|animated|last|first|new|latest|final|second|third|"
-    r"low-budget|full-length) feature"
+    r"|(?:(?:his|her|their)(?: (?:new|latest|last|first|second|third|debut|next))?"
+    r"|animated|debut|low-budget|full-length|feature-length) feature"
 )
 _MANY = r"films|movies|dramas|documentaries|albums|songs|novels|musicals|books"
 # Not "self-titled", an album named for its band: "their self-titled LP".
