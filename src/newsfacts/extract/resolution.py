@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from newsfacts.extract import gazetteer
 from newsfacts.extract.ner import Mention, Recognised, has_title_before, is_title
-from newsfacts.extract.titles import work_titles
+from newsfacts.extract.titles import QUOTE_END, work_titles
 
 ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames", "common", "repeats"})
 
@@ -65,7 +65,7 @@ _WORK_BEFORE = re.compile(
 _WORK_AFTER = re.compile(r"[\"”’']?\s+(?:album|single|EP)\b")
 # A quoted name is the title only if the quote ends with it: "a piece titled
 # “Paul Ryan opposes Trump’s cuts”" quotes a headline, not a work named Paul Ryan.
-_QUOTE_ENDS = re.compile(r"[.,!?]?[\"”’'](?!\w)")
+_QUOTE_ENDS = re.compile(rf"{QUOTE_END}[\"”’'](?!\w)")
 # A broadcaster's name followed by a programme's words is the programme, not
 # the network: "NBC Nightly News", "Fox & Friends", "CBS This Morning", "Fox
 # News Sunday", "PBS NewsHour". The channels themselves end otherwise ("Fox
