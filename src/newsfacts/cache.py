@@ -176,7 +176,7 @@ class Cache:
             found = known.get(known.key(article.row))
             if found is None:
                 return None
-            article.clusters, article.finds, article.sentences = found
+            article.take_entity_results(found)
         return articles
 
     def put(self, key: str, result: FileResult) -> None:
@@ -191,7 +191,7 @@ class Cache:
             if article.clusters is not None:
                 article_key = known.key(article.row)
                 if not known.has(article_key):
-                    known.put(article_key, (article.clusters, article.finds, article.sentences))
+                    known.put(article_key, article.entity_results())
         light = [ArticleResult(a.row, stats=a.stats) for a in result.articles]
         _write_atomically(self._path(key, "articles"), light)
         result.articles = []

@@ -53,6 +53,14 @@ class ArticleResult:
     # locates the mentions it adds (``newsfacts.known_names``).
     sentences: list[tuple[int, int]] | None = None
 
+    def entity_results(self) -> tuple:
+        """What the per-article cache keeps (``ArticleCache``): the clusters,
+        the facts and the sentence offsets; ``take_entity_results`` reads it."""
+        return (self.clusters, self.finds, self.sentences)
+
+    def take_entity_results(self, cached: tuple) -> None:
+        self.clusters, self.finds, self.sentences = cached
+
 
 @dataclass(frozen=True)
 class ArticleIndex:
@@ -160,7 +168,7 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         key = known.key(article.row) if known else None
         found = known.get(key) if known else None
         if found is not None:
-            article.clusters, article.finds, article.sentences = found
+            article.take_entity_results(found)
         else:
             todo.append((article, key))
         spent["cache"] += time.perf_counter() - started
@@ -178,7 +186,7 @@ def add_entities(results: list[FileResult], known: ArticleCache | None = None) -
         article.sentences = recognised.sentences
         finished = time.perf_counter()
         if known:
-            known.put(key, (article.clusters, article.finds, article.sentences))
+            known.put(key, article.entity_results())
         spent["entities"] += recognised_at - started
         spent["resolve"] += resolved_at - recognised_at
         spent["facts (find)"] += finished - resolved_at
