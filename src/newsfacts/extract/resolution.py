@@ -155,12 +155,10 @@ def name_key(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text.casefold()).strip()
 
 
-# "Democratic", "Technocratic": the adjective of a "-crat", one of the group.
-_CRATIC = re.compile(r"cratic$")
-
-
-def _crat(key: str) -> str:
-    return key[:-2]
+def _crat_of(key: str) -> str | None:
+    """ "democrat" for "democratic": the "-crat" whose adjective the key is
+    ("Democratic" lawmakers are Democrats), or None."""
+    return key[:-2] if key.endswith("cratic") else None
 
 
 def entity_key(name: str, kind: str) -> str:
@@ -172,8 +170,8 @@ def entity_key(name: str, kind: str) -> str:
     key = name_key(name)
     if kind == "NORP" and key.endswith("s") and not key.endswith("ss"):
         return key[:-1]
-    if kind == "NORP" and _CRATIC.search(key):
-        return _crat(key)
+    if kind == "NORP" and (crat := _crat_of(key)):
+        return crat
     return key
 
 
@@ -1154,9 +1152,9 @@ def _join_plurals(groups: dict[str, list[Mention]]) -> None:
     group, and so is the adjective "Democratic" ("Democratic lawmakers")."""
     for k in [k for k in groups if k.endswith("s") and k[:-1] in groups]:
         groups[k[:-1]].extend(groups.pop(k))
-    for k in [k for k in groups if _CRATIC.search(k)]:
+    for k, crat in [(k, crat) for k in groups if (crat := _crat_of(k))]:
         # Into the group by whichever form the article has: "Democrat(s)".
-        group = next((g for g in (_crat(k), _crat(k) + "s") if g in groups), None)
+        group = next((g for g in (crat, crat + "s") if g in groups), None)
         if group is not None:
             groups[group].extend(groups.pop(k))
 
