@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 
 from newsfacts.extract import gazetteer
 from newsfacts.extract.ner import Mention, Recognised, has_title_before, is_title
-from newsfacts.extract.titles import QUOTE_END, work_titles
+from newsfacts.extract.titles import QUOTE_END, SMALL_WORDS, work_titles
 
 ALL_STEPS = frozenset({"spans", "retype", "acronyms", "surnames", "common", "repeats"})
 
@@ -781,7 +781,7 @@ _PLACE_AT_END = re.compile(r"\s(?:from|in|at)\s$")
 # "the film Ray and Hilary Swank won". After one of the title's other small
 # words it is in the title: "Living with Michael Jackson". In a list it is no
 # title at all: "films such as Troy, Brad Pitt said".
-_INSIDE_TITLE = re.compile(r"\s(?:of|the|a|an|in|on|to|for|with|from|at|or)\s$")
+_INSIDE_TITLE = re.compile(rf"\s(?:{'|'.join(w for w in SMALL_WORDS if w != 'and')})\s$")
 _TITLE_TAIL = re.compile(r"(?:[\s:,]|\sand)+$")
 # A word of a title's own: not only "The" or "A" before the name the model took.
 _TITLE_WORD = re.compile(r"\b(?!(?:The|A|An)\b)[A-Z\d]")

@@ -40,7 +40,8 @@ _CUE = re.compile(
 # keep in lower case between them ("Lost in Translation", "12 Years a Slave").
 # Not "by", which names the author: "a sculpture entitled Planet by Anita …".
 _WORD = r"(?:[A-Z][\w'’-]*|\d[\w/'’-]*)"
-_SMALL = r"(?:of|the|a|an|in|on|to|for|with|from|at|and|or)"
+SMALL_WORDS = ("of", "the", "a", "an", "in", "on", "to", "for", "with", "from", "at", "and", "or")
+_SMALL = rf"(?:{'|'.join(SMALL_WORDS)})"
 # Not a number after a small word: "Dirty Pretty Things in 2002". A subtitle
 # after a colon: "10th District Court: Moments of Trials".
 _TITLE = re.compile(rf"{_WORD}(?: (?:{_SMALL} )+[A-Z][\w'’-]*|:? {_WORD})*")
